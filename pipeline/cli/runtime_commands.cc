@@ -1,0 +1,7 @@
+#include "sluice/cli.h"
+
+namespace sluice {
+
+void RegisterRuntimeCommands(Registry& registry) {}
+
+}  // namespace sluice

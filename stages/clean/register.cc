@@ -1,0 +1,7 @@
+#include "sluice/registry.h"
+
+namespace sluice {
+
+void RegisterCleanStage(Registry& registry) {}
+
+}  // namespace sluice

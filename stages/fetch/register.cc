@@ -1,0 +1,7 @@
+#include "sluice/registry.h"
+
+namespace sluice {
+
+void RegisterFetchStage(Registry& registry) {}
+
+}  // namespace sluice

@@ -1,0 +1,7 @@
+#include "sluice/registry.h"
+
+namespace sluice {
+
+void RegisterSegmentStage(Registry& registry) {}
+
+}  // namespace sluice
