@@ -73,6 +73,11 @@ class Stage {
 
   // True when Process has buffered enough that the runner should call Flush now.
   virtual bool WantsFlush() const { return false; }
+
+  // Re-reads the stage's files (dictionaries, models, rules) without restarting. Called by the
+  // runner on SIGHUP; stages that also watch their files call it themselves. Returns an error
+  // when the new files are unusable — the stage must then keep working with the old ones.
+  virtual Status Reload() { return Status::OK(); }
 };
 
 using StageFactory = std::function<Status(const StageContext&, std::unique_ptr<Stage>*)>;
