@@ -1,0 +1,176 @@
+#include "sluice/store/store_stage.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "sluice/v1/document.pb.h"
+
+namespace sluice::store {
+
+Status ReadStoreStageConfig(const StageContext& ctx, StoreStageConfig* out) {
+  const Config& c = ctx.config;
+  StoreStageConfig cfg;
+  std::string backend = c.GetEnum("backend", {"sqlite", "postgres"}, "sqlite");
+  cfg.store.backend = backend == "postgres" ? Backend::kPostgres : Backend::kSqlite;
+  std::string path = c.GetString("path", "");
+  std::string dsn = c.GetString("dsn", "");
+  std::string dsn_env = c.GetString("dsn_env", "");
+  int64_t batch = c.GetInt("batch_size", 500);
+  cfg.flush_interval = c.GetDuration("flush_interval", std::chrono::milliseconds(1000));
+  cfg.store.busy_timeout = c.GetDuration("busy_timeout", std::chrono::milliseconds(5000));
+  cfg.store.synchronous_full = c.GetEnum("synchronous", {"full", "normal"}, "full") == "full";
+  cfg.store.max_index_bytes = static_cast<size_t>(c.GetBytes("max_index_bytes", 4 << 20));
+  bool bad = false;
+  auto error = [&](const char* key, const std::string& msg) {
+    c.AddError(key, msg);
+    bad = true;
+  };
+  if (batch < 1) error("batch_size", "must be at least 1");
+  cfg.batch_size = static_cast<size_t>(std::max<int64_t>(batch, 1));
+  if (cfg.store.backend == Backend::kSqlite) {
+    if (!path.empty()) {
+      cfg.store.path = ctx.ResolvePath(path);
+    } else if (!ctx.data_dir.empty()) {
+      cfg.store.path = ctx.data_dir + "/sluice.db";
+    } else {
+      error("path", "no path given and the pipeline has no data directory");
+    }
+    if (ctx.workers > 1) {
+      error("backend", "SQLite takes one writer: run the store with workers: 1, or use backend: postgres");
+    }
+  } else {
+    if (!dsn_env.empty()) {
+      const char* v = std::getenv(dsn_env.c_str());
+      if (!v || !*v) {
+        error("dsn_env", "environment variable " + dsn_env + " is not set");
+      } else {
+        dsn = v;
+      }
+    }
+    if (dsn.empty()) error("dsn", "backend postgres needs dsn (or dsn_env)");
+    cfg.store.dsn = dsn;
+  }
+  cfg.store.segmenter = DefaultTextSegmenter();
+  // A store without a database cannot start: report every error of the section now (the runner
+  // would report them after the factory, with the unknown keys; all keys are read by now).
+  if (bad || !c.status().ok()) {
+    Status st = c.Finish();
+    return st.ok() ? c.status() : st;
+  }
+  *out = std::move(cfg);
+  return Status::OK();
+}
+
+StoreStage::StoreStage(StoreStageConfig config, Counters* counters, std::shared_ptr<spdlog::logger> log)
+    : config_(std::move(config)), counters_(counters), log_(log ? std::move(log) : spdlog::default_logger()) {}
+
+StoreStage::~StoreStage() {
+  // Whatever was not flushed was not acked either: roll it back, the ledger redelivers it.
+  if (store_) store_->Rollback();
+}
+
+Status StoreStage::Open() {
+  if (store_) return Status::OK();
+  Status st = DocumentStore::Open(config_.store, &store_);
+  if (st.ok()) {
+    log_->info("store: {} {} (schema version {})", config_.store.backend == Backend::kSqlite ? "sqlite" : "postgres",
+               store_->Describe(), store_->schema_version());
+    return st;
+  }
+  Report(st, "opening the store");
+  return st;
+}
+
+Status StoreStage::Process(v1::Document& doc) {
+  if (!store_) {
+    Status st = Open();
+    if (!st.ok()) return st.IsTransient() ? st : Status::Transient(st.ToString());
+  }
+  UpsertResult r;
+  Status st = store_->Upsert(doc, &r);
+  if (!st.ok()) {
+    if (!st.IsPermanent()) Report(st, "storing a document");
+    return st;
+  }
+  if (pending_++ == 0) first_pending_ = std::chrono::steady_clock::now();
+  v1::StoreInfo* info = doc.mutable_store();
+  info->set_doc_id(r.doc_id);
+  info->set_version(r.version);
+  info->set_unchanged(r.unchanged());
+  if (counters_) {
+    switch (r.outcome) {
+      case UpsertResult::Outcome::kInserted:
+        counters_->Add("inserted");
+        break;
+      case UpsertResult::Outcome::kNewVersion:
+        counters_->Add("new_versions");
+        break;
+      case UpsertResult::Outcome::kUnchanged:
+        counters_->Add("unchanged");
+        break;
+      case UpsertResult::Outcome::kStale:
+        counters_->Add("stale");
+        break;
+    }
+  }
+  return Status::OK();
+}
+
+Status StoreStage::Flush() {
+  if (!store_) {
+    pending_ = 0;
+    return Status::OK();
+  }
+  size_t n = pending_;
+  pending_ = 0;
+  Status st = store_->Commit();
+  if (!st.ok()) {
+    if (counters_) counters_->Add("commit_failures");
+    Report(st, "committing a batch");
+    return st;
+  }
+  if (n > 0 && counters_) counters_->Add("commits");
+  if (!last_error_.empty()) {
+    log_->info("store: recovered: committed {} documents ({} failures before: {})", n, repeated_errors_ + 1, last_error_);
+    last_error_.clear();
+    repeated_errors_ = 0;
+  }
+  return st;
+}
+
+bool StoreStage::WantsFlush() const {
+  if (pending_ == 0) return false;
+  if (pending_ >= config_.batch_size) return true;
+  return std::chrono::steady_clock::now() - first_pending_ >= config_.flush_interval;
+}
+
+void StoreStage::Report(const Status& st, const char* doing) {
+  auto now = std::chrono::steady_clock::now();
+  std::string msg = st.ToString();
+  if (msg != last_error_) {
+    log_->warn("store: {} failed, will retry: {}", doing, msg);
+    last_error_ = msg;
+    repeated_errors_ = 0;
+    last_report_ = now;
+    return;
+  }
+  ++repeated_errors_;
+  if (now - last_report_ >= std::chrono::seconds(30)) {
+    log_->warn("store: still failing ({} more times): {}", repeated_errors_, msg);
+    last_report_ = now;
+  }
+}
+
+Status CreateStoreStage(const StageContext& ctx, std::unique_ptr<Stage>* stage) {
+  StoreStageConfig cfg;
+  SLUICE_RETURN_IF_ERROR(ReadStoreStageConfig(ctx, &cfg));
+  auto s = std::make_unique<StoreStage>(std::move(cfg), ctx.counters, ctx.log);
+  Status st = s->Open();
+  if (!st.ok() && !st.IsTransient()) return st;
+  *stage = std::move(s);
+  return Status::OK();
+}
+
+}  // namespace sluice::store
