@@ -1,6 +1,7 @@
 #include "sqlite_session.h"
 
 #include <sqlite3.h>
+#include <sys/statvfs.h>
 
 #include <cerrno>
 #include <cstring>
@@ -66,18 +67,11 @@ class SqliteSession final : public SqlSession {
     return st;
   }
 
-  Status ExecScript(std::string_view sql) override {
-    std::string text(sql);
-    char* err = nullptr;
-    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
-    if (err) sqlite3_free(err);
-    if (rc != SQLITE_OK) return Error(rc, "running a schema script");
-    return Status::OK();
-  }
+  Status ExecScript(std::string_view sql) override { return Run(sql, "running a schema script"); }
 
-  Status Begin() override { return ExecScript("BEGIN IMMEDIATE"); }
+  Status Begin() override { return Run("BEGIN IMMEDIATE", "beginning a transaction"); }
   Status Commit() override {
-    Status st = ExecScript("COMMIT");
+    Status st = Run("COMMIT", "committing");
     if (!st.ok()) Rollback();
     return st;
   }
@@ -125,6 +119,13 @@ class SqliteSession final : public SqlSession {
   sqlite3* db() const { return db_; }
 
  private:
+  Status Run(std::string_view sql, std::string_view doing) {
+    std::string text(sql);
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return Error(rc, doing);
+    return Status::OK();
+  }
+
   Status Prepare(std::string_view sql, sqlite3_stmt** out) {
     auto it = statements_.find(std::string(sql));
     if (it != statements_.end()) {
@@ -198,6 +199,14 @@ Status OpenSqliteSession(const StoreOptions& options, std::unique_ptr<SqlSession
   if (rc != SQLITE_OK) return s->Error(rc, "opening");
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
+  // SQLite quietly opens a file it cannot write read-only; say so now rather than fail later
+  // with a puzzling "unable to open database file" about the WAL.
+  if (!options.read_only && sqlite3_db_readonly(db, "main") == 1) {
+    struct statvfs vfs {};
+    bool ro_fs = statvfs(options.path.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0;
+    return Status::Transient("database is read-only: cannot write " + options.path +
+                             (ro_fs ? " (read-only file system)" : " (no write permission)"));
+  }
   if (!options.read_only) {
     std::vector<SqlRow> rows;
     SLUICE_RETURN_IF_ERROR(s->Exec("PRAGMA journal_mode=WAL", {}, &rows));

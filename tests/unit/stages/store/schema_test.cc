@@ -107,7 +107,9 @@ TEST_P(SchemaTest, UpgradesFromEmpty) {
 
 TEST_P(SchemaTest, UpgradesFromEveryEarlierVersionKeepingData) {
   for (int from = 1; from < LatestVersion(); ++from) {
-    if (from > 1) ASSERT_TRUE(FreshDatabase()) << why_;
+    if (from > 1) {
+      ASSERT_TRUE(FreshDatabase()) << why_;
+    }
     auto s = Session();
     int version = 0;
     ASSERT_TRUE(Migrate(*s, from, &version).ok());

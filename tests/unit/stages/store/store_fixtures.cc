@@ -165,9 +165,10 @@ bool PostgresCluster::Start(std::string* why) {
     return false;
   }
   port_ = sluice::testing::FreeTcpPort();
-  std::string opts = "-p " + std::to_string(port_) + " -k " + dir_ +
+  std::string opts = std::string("-p ") += std::to_string(port_);
+  opts += " -k " + dir_ +
                      " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-                     " -c max_connections=40 -c shared_buffers=64MB";
+                     " -c max_connections=40 -c shared_buffers=64MB -c deadlock_timeout=50ms";
   rc = sluice::testing::RunCommand(
       AsPostgres({bin_ + "/pg_ctl", "-D", dir_ + "/data", "-o", opts, "-l", dir_ + "/server.log", "-w", "-t", "60", "start"}),
       &out, std::chrono::seconds(90));
@@ -218,7 +219,8 @@ std::string FreshPostgresDatabase(std::string* why) {
     *why = failure;
     return "";
   }
-  std::string name = "t" + std::to_string(++counter);
+  std::string name = std::to_string(++counter);
+  name.insert(0, 1, 't');
   if (!cluster->CreateDatabase(name, why)) return "";
   return cluster->Dsn(name);
 }
