@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -387,8 +388,10 @@ Status StoreImpl::Prepare(const v1::Document& doc, PreparedDoc* p) const {
   for (const auto& l : doc.labels()) {
     if (l.axis().empty() || l.value().empty()) continue;
     auto key = std::make_tuple(Clean(l.axis()), Clean(l.value()), Clean(l.classifier()));
-    auto [it, fresh] = labels.emplace(key, l.score());
-    if (!fresh) it->second = std::max(it->second, static_cast<double>(l.score()));
+    // float on the wire; keep the digits it has, not float-to-double noise (0.8999999761…).
+    double score = std::round(static_cast<double>(l.score()) * 1e6) / 1e6;
+    auto [it, fresh] = labels.emplace(key, score);
+    if (!fresh) it->second = std::max(it->second, score);
   }
   for (const auto& [k, score] : labels) {
     p->labels.push_back(StoredLabel{std::get<0>(k), std::get<1>(k), score, std::get<2>(k)});

@@ -147,6 +147,31 @@ Json OffsetsJson(const std::string& text, const std::vector<std::pair<size_t, si
   return arr;
 }
 
+// Terminal columns of a UTF-8 string: East Asian wide and full-width characters take two.
+size_t DisplayWidth(const std::string& s) {
+  size_t width = 0;
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    uint32_t cp = c;
+    if (len > 1 && i + len <= s.size()) {
+      cp = c & (0xFF >> (len + 1));
+      for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    }
+    bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+    width += wide ? 2 : 1;
+    i += len;
+  }
+  return width;
+}
+
+std::string PadRight(const std::string& s, size_t columns) {
+  size_t w = DisplayWidth(s);
+  return w >= columns ? s : s + std::string(columns - w, ' ');
+}
+
 std::string LabelValue(const std::vector<StoredLabel>& labels, const std::string& axis) {
   std::string out;
   for (const auto& l : labels) {
@@ -291,7 +316,7 @@ int RunShowCommand(int argc, char** argv) {
     return 0;
   }
   auto line = [](const char* name, const std::string& value) {
-    if (!value.empty()) std::printf("%-14s %s\n", name, value.c_str());
+    if (!value.empty()) std::printf("%s %s\n", PadRight(name, 14).c_str(), value.c_str());
   };
   std::printf("document %lld  version %lld\n", static_cast<long long>(d.id), static_cast<long long>(d.version));
   line("title:", d.title);
@@ -412,7 +437,9 @@ int RunStatsCommand(int argc, char** argv) {
   auto table = [](const char* heading, const std::vector<std::pair<std::string, int64_t>>& g) {
     if (g.empty()) return;
     std::printf("\n%s\n", heading);
-    for (const auto& [k, n] : g) std::printf("  %-40s %8lld\n", k.empty() ? "(none)" : k.c_str(), static_cast<long long>(n));
+    for (const auto& [k, n] : g) {
+      std::printf("  %s %8lld\n", PadRight(k.empty() ? "(none)" : k, 40).c_str(), static_cast<long long>(n));
+    }
   };
   table("per site:", s.per_site);
   table("per day (publish date, else first-seen date):", s.per_day);

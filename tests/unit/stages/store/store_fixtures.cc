@@ -133,7 +133,7 @@ std::vector<std::string> PostgresCluster::AsPostgres(const std::vector<std::stri
   return out;
 }
 
-bool PostgresCluster::Start(std::string* why) {
+bool PostgresCluster::Start(std::string* why, bool durable) {
   bin_ = FindPostgresBin();
   if (bin_.empty()) {
     *why = "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql)";
@@ -166,9 +166,8 @@ bool PostgresCluster::Start(std::string* why) {
   }
   port_ = sluice::testing::FreeTcpPort();
   std::string opts = std::string("-p ") += std::to_string(port_);
-  opts += " -k " + dir_ +
-                     " -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-                     " -c max_connections=40 -c shared_buffers=64MB -c deadlock_timeout=50ms";
+  opts += " -k " + dir_ + " -c listen_addresses=127.0.0.1 -c max_connections=40 -c deadlock_timeout=50ms";
+  opts += durable ? " -c shared_buffers=256MB" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=64MB";
   rc = sluice::testing::RunCommand(
       AsPostgres({bin_ + "/pg_ctl", "-D", dir_ + "/data", "-o", opts, "-l", dir_ + "/server.log", "-w", "-t", "60", "start"}),
       &out, std::chrono::seconds(90));

@@ -30,7 +30,8 @@ class PostgresCluster {
   PostgresCluster& operator=(const PostgresCluster&) = delete;
 
   // Returns false, with the reason in `why`, when PostgreSQL cannot be started on this machine.
-  bool Start(std::string* why);
+  // Tests run without fsync; `durable` keeps PostgreSQL's defaults (for benchmarks).
+  bool Start(std::string* why, bool durable = false);
   // Creates database `name`; returns false with the reason.
   bool CreateDatabase(const std::string& name, std::string* why);
   std::string Dsn(const std::string& database = "postgres") const;
