@@ -5,8 +5,8 @@
 //     frequent words, word pairs and unsegmented runs, against a LIKE '%…%' scan as baseline.
 // The corpus is synthetic (a Zipf-distributed vocabulary of random Han words), generated here.
 //
-//   store_bench [--docs 20000] [--single-docs 1000] [--search-docs 100000] [--queries 1000]
-//               [--backend sqlite|postgres|both] [--dir /tmp] [--no-search] [--no-write]
+//   store_bench [--docs 20000] [--batch 1000] [--single-docs 1000] [--search-docs 100000] [--queries 1000]
+//               [--backend sqlite|postgres|both] [--dir /tmp] [--no-search] [--no-write] [--keep]
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -113,6 +113,7 @@ class Corpus {
 
 struct Args {
   int docs = 20000;
+  int batch = 1000;
   int single_docs = 1000;
   int search_docs = 100000;
   int queries = 1000;
@@ -120,6 +121,7 @@ struct Args {
   std::string dir = "/tmp";
   bool search = true;
   bool write = true;
+  bool keep = false;  // leave the databases in DIR/sluice-store-bench
 };
 
 double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
@@ -199,14 +201,14 @@ void WriteBench(const std::string& backend, const Args& args, Corpus& corpus, te
 
   std::unique_ptr<DocumentStore> store;
   if (!OpenStore(backend, FreshDatabase(backend, args, pg, counter), &store)) return;
-  Rate batch_rate = Store(*store, docs, 500);
-  Rate redeliver_rate = Store(*store, docs, 500);
+  Rate batch_rate = Store(*store, docs, args.batch);
+  Rate redeliver_rate = Store(*store, docs, args.batch);
   store.reset();
   if (!OpenStore(backend, FreshDatabase(backend, args, pg, counter), &store)) return;
   Rate single_rate = Store(*store, single, 1);
   store.reset();
   if (!OpenStore(backend, FreshDatabase(backend, args, pg, counter), &store)) return;
-  Rate grams_rate = Store(*store, unsegmented, 500);
+  Rate grams_rate = Store(*store, unsegmented, args.batch);
   store.reset();
   // SQLite works in this process, so its CPU-time rate is what one free core would give;
   // PostgreSQL works in its server, so only the wall-clock rate means anything there.
@@ -218,7 +220,8 @@ void WriteBench(const std::string& backend, const Args& args, Corpus& corpus, te
   };
   char ratio[64];
   std::snprintf(ratio, sizeof ratio, "  (batch/single wall = %.1fx)", batch_rate.wall / single_rate.wall);
-  line("batch of 500", docs.size(), batch_rate, "");
+  std::string batch_name = "batch of " + std::to_string(args.batch);
+  line(batch_name.c_str(), docs.size(), batch_rate, "");
   line("one per commit", single.size(), single_rate, ratio);
   line("redelivered", docs.size(), redeliver_rate, "  (all unchanged)");
   line("no tokens: grams", unsegmented.size(), grams_rate, "");
@@ -340,10 +343,12 @@ int main(int argc, char** argv) {
     else if (a == "--dir") args.dir = next();
     else if (a == "--no-search") args.search = false;
     else if (a == "--no-write") args.write = false;
+    else if (a == "--batch") args.batch = std::stoi(next());
+    else if (a == "--keep") args.keep = true;
     else {
       std::fprintf(stderr,
-                   "usage: store_bench [--docs N] [--single-docs N] [--search-docs N] [--queries N] "
-                   "[--backend sqlite|postgres|both] [--dir DIR] [--no-search] [--no-write]\n");
+                   "usage: store_bench [--docs N] [--batch N] [--single-docs N] [--search-docs N] [--queries N] "
+                   "[--backend sqlite|postgres|both] [--dir DIR] [--no-search] [--no-write] [--keep]\n");
       return 64;
     }
   }
@@ -365,6 +370,6 @@ int main(int argc, char** argv) {
     if (args.search) SearchBench(b, args, corpus, &pg, &counter);
   }
   std::error_code ec;
-  std::filesystem::remove_all(args.dir + "/sluice-store-bench", ec);
+  if (!args.keep) std::filesystem::remove_all(args.dir + "/sluice-store-bench", ec);
   return 0;
 }

@@ -207,6 +207,34 @@ TEST_P(DocumentStoreTest, ChangedPageBecomesNewVersion) {
   EXPECT_TRUE(res.hits.empty());
 }
 
+TEST_P(DocumentStoreTest, ChangesInsideOneBatchKeepTheIndexRight) {
+  auto store = Open();
+  corpus_.clear();
+  const std::string url = "https://jyt.example.gov.cn/same.html";
+  for (int i = 0; i < 3; ++i) {
+    v1::Document d = MakeDoc(url, "第" + std::to_string(i) + "稿", std::string(i == 0 ? "初稿" : i == 1 ? "二稿" : "定稿") + "|内容|。");
+    d.mutable_fetch()->set_fetched_at_us(1000 * (i + 1));
+    UpsertResult r = Put(*store, d);
+    EXPECT_EQ(r.version, i + 1);
+    Put(*store, d);  // and each one redelivered at once
+  }
+  Commit(*store);
+  SearchRequest req;
+  SearchResult res;
+  for (const char* gone : {"初稿", "二稿"}) {
+    req.query = gone;
+    ASSERT_TRUE(store->Search(req, &res).ok());
+    EXPECT_TRUE(res.hits.empty()) << gone;
+  }
+  req.query = "定稿 内容";
+  ASSERT_TRUE(store->Search(req, &res).ok());
+  ASSERT_EQ(res.hits.size(), 1u);
+  StoredDocument d;
+  ASSERT_TRUE(store->GetByUrl(url, &d).ok());
+  EXPECT_EQ(d.version, 3);
+  EXPECT_EQ(d.versions.size(), 2u);
+}
+
 TEST_P(DocumentStoreTest, LateCopyOfOldContentIsStale) {
   auto store = Open();
   v1::Document old_doc = MakeDoc("https://x.example.gov.cn/n.html", "旧标题", "旧|内容|。");
