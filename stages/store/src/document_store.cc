@@ -1004,6 +1004,8 @@ Status StoreImpl::Stats(int days, StoreStats* stats) {
 
 int LatestSchemaVersion() { return internal::LatestVersion(); }
 
+bool PostgresBackendAvailable() { return internal::PostgresAvailable(); }
+
 Status DocumentStore::Open(const StoreOptions& options, std::unique_ptr<DocumentStore>* store) {
   std::unique_ptr<SqlSession> session;
   if (options.backend == Backend::kSqlite) {

@@ -210,6 +210,10 @@ std::string FreshPostgresDatabase(std::string* why) {
   static std::unique_ptr<PostgresCluster> cluster;
   static std::string failure;
   static int counter = 0;
+  if (!PostgresBackendAvailable()) {
+    *why = "this build has no PostgreSQL back end (SLUICE_WITH_POSTGRES=OFF or libpqxx-dev missing)";
+    return "";
+  }
   if (!cluster && failure.empty()) {
     auto c = std::make_unique<PostgresCluster>();
     if (c->Start(&failure)) cluster = std::move(c);

@@ -69,8 +69,11 @@ struct StoreOptions {
   int target_schema_version = 0;
 };
 
-// The schema version this build writes and the oldest it can upgrade from (empty counts too).
+// The schema version this build writes (it upgrades any older one, and an empty database).
 int LatestSchemaVersion();
+
+// False when this build has no PostgreSQL back end (SLUICE_WITH_POSTGRES=OFF or no libpqxx).
+bool PostgresBackendAvailable();
 
 struct UpsertResult {
   enum class Outcome { kInserted, kNewVersion, kUnchanged, kStale };
@@ -151,7 +154,7 @@ struct SearchRequest {
   // Queries matching more documents than this rank only the most recently stored ones (BM25 /
   // ts_rank_cd over every match of a very common word costs time proportional to the matches);
   // 0 ranks all.
-  int rank_window = 20000;
+  int rank_window = 5000;
   size_t snippet_chars = 100;
 };
 
