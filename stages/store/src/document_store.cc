@@ -327,6 +327,10 @@ class StoreImpl final : public DocumentStore, private WordVocabulary {
   Status FlushVocabulary();
 
   Status KnownWords(const std::vector<std::string>& candidates, std::unordered_set<std::string>* known) override;
+  Status RankWindowBound(const SearchQuery& query, const std::string& engine, const std::string& from,
+                         const std::string& match, const std::string& filters,
+                         const std::vector<std::string>& filter_params, const std::string& id, int window,
+                         std::vector<SqlRow>* rows);
   std::string FirstSeenDateSql() const;
   void AppendFilters(const std::string& site, const std::string& since, const std::string& doc_type,
                      const std::string& topic, std::string* sql, std::vector<std::string>* params) const;
@@ -765,6 +769,29 @@ void StoreImpl::AppendFilters(const std::string& site, const std::string& since,
   }
 }
 
+// The id of the window-th most recent match (no row when there are fewer matches). SQLite walks
+// its index backwards from the newest row. PostgreSQL would walk the table backwards reading
+// every row's tsvector to test the phrases; instead the GIN index answers the relaxed query
+// (phrases as conjunctions: a superset) without reading rows, and the window is counted in it.
+Status StoreImpl::RankWindowBound(const SearchQuery& query, const std::string& engine, const std::string& from,
+                                  const std::string& match, const std::string& filters,
+                                  const std::vector<std::string>& filter_params, const std::string& id, int window,
+                                  std::vector<SqlRow>* rows) {
+  std::string relaxed = pg() ? RenderTsquery(query, /*relaxed=*/true) : engine;
+  std::string sql = "SELECT " + id + " " + from + match + filters + " ORDER BY " + id + " DESC LIMIT 1 OFFSET ?";
+  std::vector<SqlParam> params{SqlParam::Text(relaxed)};
+  for (const auto& f : filter_params) params.push_back(SqlParam::Text(f));
+  params.push_back(SqlParam::Int(window - 1));
+  if (!pg() || s_->InTransaction()) return s_->ExecPlanned(sql, params, rows);
+  // Planner settings hold for this read-only transaction only.
+  SLUICE_RETURN_IF_ERROR(s_->Begin());
+  Status st = s_->ExecScript("SET TRANSACTION READ ONLY; SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off");
+  if (st.ok()) st = s_->ExecPlanned(sql, params, rows);
+  if (st.ok()) return s_->Commit();
+  s_->Rollback();
+  return st;
+}
+
 Status StoreImpl::Search(const SearchRequest& req, SearchResult* result) {
   *result = SearchResult();
   if (req.limit <= 0) return Status::OK();
@@ -795,12 +822,8 @@ Status StoreImpl::Search(const SearchRequest& req, SearchResult* result) {
   // The rank window: the id of the rank_window-th most recent match, when there are that many.
   int64_t lowest_id = 0;
   if (req.rank_window > 0) {
-    std::string sql = "SELECT " + id + " " + from + match + filters + " ORDER BY " + id + " DESC LIMIT 1 OFFSET ?";
-    std::vector<SqlParam> params{SqlParam::Text(engine)};
-    for (const auto& f : filter_params) params.push_back(SqlParam::Text(f));
-    params.push_back(SqlParam::Int(req.rank_window - 1));
     std::vector<SqlRow> rows;
-    SLUICE_RETURN_IF_ERROR(s_->Exec(sql, params, &rows));
+    SLUICE_RETURN_IF_ERROR(RankWindowBound(query, engine, from, match, filters, filter_params, id, req.rank_window, &rows));
     if (!rows.empty()) {
       lowest_id = rows[0][0].AsInt();
       result->windowed = true;
@@ -815,7 +838,7 @@ Status StoreImpl::Search(const SearchRequest& req, SearchResult* result) {
   if (lowest_id > 0) params.push_back(SqlParam::Int(lowest_id));
   params.push_back(SqlParam::Int(req.limit));
   std::vector<SqlRow> ranked;
-  SLUICE_RETURN_IF_ERROR(s_->Exec(sql, params, &ranked));
+  SLUICE_RETURN_IF_ERROR(s_->ExecPlanned(sql, params, &ranked));
   if (ranked.empty()) return Status::OK();
 
   std::vector<SqlParam> ids;

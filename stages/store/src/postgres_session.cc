@@ -19,7 +19,8 @@ std::string NumberPlaceholders(std::string_view sql) {
   for (char ch : sql) {
     if (ch == '\'') quoted = !quoted;
     if (ch == '?' && !quoted) {
-      out += "$" + std::to_string(++n);
+      out.push_back('$');
+      out += std::to_string(++n);
     } else {
       out.push_back(ch);
     }
@@ -74,12 +75,18 @@ class PostgresSession final : public SqlSession {
   }
 
   Status Exec(std::string_view sql, std::span<const SqlParam> params, std::vector<SqlRow>* rows) override {
+    return Run(sql, params, rows, /*prepare=*/true);
+  }
+  Status ExecPlanned(std::string_view sql, std::span<const SqlParam> params, std::vector<SqlRow>* rows) override {
+    return Run(sql, params, rows, /*prepare=*/false);
+  }
+
+  Status Run(std::string_view sql, std::span<const SqlParam> params, std::vector<SqlRow>* rows, bool prepare) {
     if (!conn_ || !conn_->is_open()) {
       if (txn_) return Status::Transient("lost the connection to PostgreSQL at " + Describe());
       SLUICE_RETURN_IF_ERROR(Connect());
     }
     return Guard([&]() -> Status {
-      const std::string& name = Prepared(sql);
       std::vector<std::string> texts(params.size());
       std::vector<const char*> values(params.size(), nullptr);
       for (size_t i = 0; i < params.size(); ++i) {
@@ -103,11 +110,16 @@ class PostgresSession final : public SqlSession {
         }
       }
       pqxx::result r;
-      if (txn_) {
-        r = txn_->exec_prepared(name, pqxx::prepare::make_dynamic_params(values));
+      std::unique_ptr<pqxx::nontransaction> own;
+      pqxx::transaction_base* t = txn_.get();
+      if (!t) {
+        own = std::make_unique<pqxx::nontransaction>(*conn_);
+        t = own.get();
+      }
+      if (prepare) {
+        r = t->exec_prepared(Prepared(sql), pqxx::prepare::make_dynamic_params(values));
       } else {
-        pqxx::nontransaction t(*conn_);
-        r = t.exec_prepared(name, pqxx::prepare::make_dynamic_params(values));
+        r = t->exec_params(NumberPlaceholders(sql), pqxx::prepare::make_dynamic_params(values));
       }
       if (rows) {
         for (const auto& row : r) {
@@ -175,7 +187,8 @@ class PostgresSession final : public SqlSession {
   const std::string& Prepared(std::string_view sql) {
     auto it = prepared_.find(std::string(sql));
     if (it != prepared_.end()) return it->second;
-    std::string name = "s" + std::to_string(prepared_.size() + 1);
+    std::string name = std::to_string(prepared_.size() + 1);
+    name.insert(name.begin(), 's');
     conn_->prepare(name, NumberPlaceholders(sql));
     return prepared_.emplace(std::string(sql), std::move(name)).first->second;
   }

@@ -138,10 +138,10 @@ void QuoteLexeme(std::string_view prefix, std::string_view token, std::string& o
   out.push_back('\'');
 }
 
-void RenderTsPhrase(const Phrase& p, std::string_view prefix, std::string& out) {
+void RenderTsPhrase(const Phrase& p, std::string_view prefix, bool relaxed, std::string& out) {
   if (p.tokens.size() > 1) out.push_back('(');
   for (size_t i = 0; i < p.tokens.size(); ++i) {
-    if (i) out += " <-> ";
+    if (i) out += relaxed ? " & " : " <-> ";
     QuoteLexeme(prefix, p.tokens[i], out);
     if (p.prefix && i + 1 == p.tokens.size()) out += ":*";
   }
@@ -270,17 +270,17 @@ std::string RenderFts5WordProbe(std::string_view word) {
   return out;
 }
 
-std::string RenderTsquery(const SearchQuery& query) {
+std::string RenderTsquery(const SearchQuery& query, bool relaxed) {
   std::string out;
   for (size_t t = 0; t < query.terms.size(); ++t) {
     const QueryTerm& term = query.terms[t];
     if (t) out += " & ";
     out += "(";
     for (const Phrase& p : term.words) {
-      RenderTsPhrase(p, "", out);
+      RenderTsPhrase(p, "", relaxed, out);
       out += " | ";
     }
-    RenderTsPhrase(term.grams, kGramLexemePrefix, out);
+    RenderTsPhrase(term.grams, kGramLexemePrefix, relaxed, out);
     out += ")";
   }
   return out;

@@ -66,6 +66,12 @@ class SqlSession {
   Status Exec(std::string_view sql, std::initializer_list<SqlParam> params = {}, std::vector<SqlRow>* rows = nullptr) {
     return Exec(sql, std::span<const SqlParam>(params.begin(), params.size()), rows);
   }
+  // Like Exec, for statements whose best plan depends on the values (search): PostgreSQL plans
+  // it afresh each time instead of settling on a generic plan for a prepared statement.
+  virtual Status ExecPlanned(std::string_view sql, std::span<const SqlParam> params, std::vector<SqlRow>* rows) {
+    return Exec(sql, params, rows);
+  }
+
   // Runs several statements without parameters (schema scripts).
   virtual Status ExecScript(std::string_view sql) = 0;
 

@@ -7,12 +7,15 @@
 //
 //   store_bench [--docs 20000] [--batch 1000] [--single-docs 1000] [--search-docs 100000] [--queries 1000]
 //               [--backend sqlite|postgres|both] [--dir /tmp] [--no-search] [--no-write] [--keep]
+//               [--dsn DSN]   (an existing PostgreSQL server; each run makes its own schemas)
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <map>
@@ -121,7 +124,8 @@ struct Args {
   std::string dir = "/tmp";
   bool search = true;
   bool write = true;
-  bool keep = false;  // leave the databases in DIR/sluice-store-bench
+  bool keep = false;  // leave the databases in DIR/sluice-store-bench (SQLite) or the server (--dsn)
+  std::string dsn;    // an existing PostgreSQL server to use instead of a throw-away cluster
 };
 
 double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
@@ -184,6 +188,16 @@ std::string FreshDatabase(const std::string& backend, const Args& args, testing:
     std::filesystem::create_directories(args.dir + "/sluice-store-bench");
     for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(path + ext);
     return path;
+  }
+  if (!args.dsn.empty()) {
+    // An existing server: a fresh schema per run inside the given database (made with psql).
+    std::string schema = name + "_" + std::to_string(::getpid());
+    std::string cmd = "psql -q \"" + args.dsn + "\" -c 'CREATE SCHEMA " + schema + "'";
+    if (std::system(cmd.c_str()) != 0) {
+      std::fprintf(stderr, "cannot create schema %s with psql\n", schema.c_str());
+      std::exit(1);
+    }
+    return args.dsn + " options=-csearch_path=" + schema;
   }
   std::string why;
   if (!pg->CreateDatabase(name, &why)) {
@@ -365,10 +379,11 @@ int main(int argc, char** argv) {
     else if (a == "--no-write") args.write = false;
     else if (a == "--batch") args.batch = std::stoi(next());
     else if (a == "--keep") args.keep = true;
+    else if (a == "--dsn") args.dsn = next();
     else {
       std::fprintf(stderr,
                    "usage: store_bench [--docs N] [--batch N] [--single-docs N] [--search-docs N] [--queries N] "
-                   "[--backend sqlite|postgres|both] [--dir DIR] [--no-search] [--no-write] [--keep]\n");
+                   "[--backend sqlite|postgres|both] [--dir DIR] [--no-search] [--no-write] [--keep] [--dsn DSN]\n");
       return 64;
     }
   }
@@ -376,7 +391,7 @@ int main(int argc, char** argv) {
   if (args.backend != "postgres") backends.push_back("sqlite");
   if (args.backend != "sqlite") backends.push_back("postgres");
   testing::PostgresCluster pg;
-  if (std::find(backends.begin(), backends.end(), "postgres") != backends.end()) {
+  if (std::find(backends.begin(), backends.end(), "postgres") != backends.end() && args.dsn.empty()) {
     std::string why;
     if (!pg.Start(&why, /*durable=*/true)) {
       std::printf("postgres: skipped, cannot start a cluster: %s\n", why.c_str());

@@ -131,6 +131,9 @@ TEST(SearchQueryTest, RendersFts5AndTsquery) {
   EXPECT_EQ(RenderTsquery(q),
             "('教育强国' | ('教育' <-> '强国') | ('~教育' <-> '~育强' <-> '~强国')) & "
             "(('x' <-> 'y') | ('~x' <-> '~y'))");
+  EXPECT_EQ(RenderTsquery(q, /*relaxed=*/true),
+            "('教育强国' | ('教育' & '强国') | ('~教育' & '~育强' & '~强国')) & "
+            "(('x' & 'y') | ('~x' & '~y'))");
   ASSERT_TRUE(ParseSearchQuery("国", nullptr, nullptr, &q).ok());
   EXPECT_EQ(RenderTsquery(q), "('国' | '~国':*)");
   EXPECT_EQ(RenderFts5Query(q), "({title_w body_w} : (\"国\") OR {title_g body_g} : \"国\"*)");

@@ -81,7 +81,9 @@ std::string RenderFts5WordProbe(std::string_view word);
 
 // The tsquery text for the store's PostgreSQL `tsv` column, where gram tokens carry the prefix
 // kGramLexemePrefix so that they never meet word tokens in one phrase.
-std::string RenderTsquery(const SearchQuery& query);
+// With `relaxed`, phrases become conjunctions ('教育' & '强国'): a superset of the matches that
+// a GIN index answers without reading any row (phrases need the positions in the row).
+std::string RenderTsquery(const SearchQuery& query, bool relaxed = false);
 inline constexpr std::string_view kGramLexemePrefix = "~";
 
 }  // namespace sluice::store
