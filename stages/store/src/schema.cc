@@ -46,7 +46,6 @@ CREATE TABLE documents (
   text_words      BLOB
 );
 CREATE INDEX documents_site ON documents(site);
-CREATE INDEX documents_publish_date ON documents(publish_date);
 
 CREATE TABLE versions (
   doc_id          INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -121,7 +120,6 @@ CREATE TABLE documents (
   tsv             TSVECTOR NOT NULL DEFAULT ''
 );
 CREATE INDEX documents_site ON documents(site);
-CREATE INDEX documents_publish_date ON documents(publish_date);
 CREATE INDEX documents_tsv ON documents USING GIN (tsv);
 
 CREATE TABLE versions (
@@ -176,7 +174,7 @@ END
 $$;
 )sql"},
 
-    {2, "the rest of the clean stage's metadata; first-seen index for stats",
+    {2, "the rest of the clean stage's metadata",
      R"sql(
 ALTER TABLE documents ADD COLUMN info_category TEXT NOT NULL DEFAULT '';
 ALTER TABLE documents ADD COLUMN site_name TEXT NOT NULL DEFAULT '';
@@ -184,7 +182,6 @@ ALTER TABLE documents ADD COLUMN site_id_code TEXT NOT NULL DEFAULT '';
 ALTER TABLE documents ADD COLUMN language TEXT NOT NULL DEFAULT '';
 ALTER TABLE documents ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE documents ADD COLUMN lexicon_version TEXT NOT NULL DEFAULT '';
-CREATE INDEX documents_first_seen ON documents(first_seen_us);
 )sql",
      R"sql(
 ALTER TABLE documents ADD COLUMN info_category TEXT NOT NULL DEFAULT '';
@@ -193,7 +190,6 @@ ALTER TABLE documents ADD COLUMN site_id_code TEXT NOT NULL DEFAULT '';
 ALTER TABLE documents ADD COLUMN language TEXT NOT NULL DEFAULT '';
 ALTER TABLE documents ADD COLUMN metadata TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE documents ADD COLUMN lexicon_version TEXT NOT NULL DEFAULT '';
-CREATE INDEX documents_first_seen ON documents(first_seen_us);
 )sql"},
 };
 

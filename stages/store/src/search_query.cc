@@ -127,6 +127,11 @@ void RenderFts5Phrase(const Phrase& p, std::string& out) {
   if (p.prefix) out.push_back('*');
 }
 
+struct TsStyle {
+  bool relaxed = false;     // & instead of <->
+  bool title_only = false;  // :A — positions of weight A, the title's
+};
+
 void QuoteLexeme(std::string_view prefix, std::string_view token, std::string& out) {
   out.push_back('\'');
   out.append(prefix);
@@ -138,12 +143,15 @@ void QuoteLexeme(std::string_view prefix, std::string_view token, std::string& o
   out.push_back('\'');
 }
 
-void RenderTsPhrase(const Phrase& p, std::string_view prefix, bool relaxed, std::string& out) {
+void RenderTsPhrase(const Phrase& p, std::string_view prefix, TsStyle style, std::string& out) {
   if (p.tokens.size() > 1) out.push_back('(');
   for (size_t i = 0; i < p.tokens.size(); ++i) {
-    if (i) out += relaxed ? " & " : " <-> ";
+    if (i) out += style.relaxed ? " & " : " <-> ";
     QuoteLexeme(prefix, p.tokens[i], out);
-    if (p.prefix && i + 1 == p.tokens.size()) out += ":*";
+    bool is_prefix = p.prefix && i + 1 == p.tokens.size();
+    if (is_prefix || style.title_only) out += ':';
+    if (is_prefix) out += '*';
+    if (style.title_only) out += 'A';
   }
   if (p.tokens.size() > 1) out.push_back(')');
 }
@@ -264,23 +272,29 @@ std::string RenderFts5Query(const SearchQuery& query) {
   return out;
 }
 
+std::string RenderFts5TitleQuery(const SearchQuery& query) {
+  // Nested column filters intersect: only the title columns of each alternative remain.
+  return "{title_w title_g} : (" + RenderFts5Query(query) + ")";
+}
+
 std::string RenderFts5WordProbe(std::string_view word) {
   std::string out = "{title_w body_w} : ";
   QuoteFts5(word, out);
   return out;
 }
 
-std::string RenderTsquery(const SearchQuery& query, bool relaxed) {
+std::string RenderTsquery(const SearchQuery& query, bool relaxed, bool title_only) {
+  TsStyle style{relaxed, title_only};
   std::string out;
   for (size_t t = 0; t < query.terms.size(); ++t) {
     const QueryTerm& term = query.terms[t];
     if (t) out += " & ";
     out += "(";
     for (const Phrase& p : term.words) {
-      RenderTsPhrase(p, "", relaxed, out);
+      RenderTsPhrase(p, "", style, out);
       out += " | ";
     }
-    RenderTsPhrase(term.grams, kGramLexemePrefix, relaxed, out);
+    RenderTsPhrase(term.grams, kGramLexemePrefix, style, out);
     out += ")";
   }
   return out;

@@ -199,7 +199,7 @@ int RunSearchCommand(int argc, char** argv) {
   app.add_option("--topic", req.topic, "only documents labelled topic=T");
   app.add_option("--limit,-n", req.limit, "how many results (default 10)");
   app.add_option("--rank-window", req.rank_window,
-                 "rank only the N most recently stored matches of very common queries (default 5000; 0 = all)");
+                 "rank only the N most recently stored matches of very common queries (default 2000; 0 = all)");
   app.add_option("--snippet-chars", req.snippet_chars, "snippet length in characters (default 100)");
   app.add_flag("--json", json, "one JSON object with every hit (highlights as code point offsets)");
   app.add_option("--color", color, "highlight with colour: auto, always, never (default auto)")

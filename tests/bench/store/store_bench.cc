@@ -8,6 +8,7 @@
 //   store_bench [--docs 20000] [--batch 1000] [--single-docs 1000] [--search-docs 100000] [--queries 1000]
 //               [--backend sqlite|postgres|both] [--dir /tmp] [--no-search] [--no-write] [--keep]
 //               [--dsn DSN]   (an existing PostgreSQL server; each run makes its own schemas)
+//               [--rank-window N]
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -120,6 +121,7 @@ struct Args {
   int single_docs = 1000;
   int search_docs = 100000;
   int queries = 1000;
+  int rank_window = SearchRequest().rank_window;
   std::string backend = "both";
   std::string dir = "/tmp";
   bool search = true;
@@ -298,6 +300,7 @@ void SearchBench(const std::string& backend, const Args& args, Corpus& corpus, t
   for (const auto& [cls, q] : queries) {
     SearchRequest req;
     req.query = q;
+    req.rank_window = args.rank_window;
     SearchResult res;
     auto s = Clock::now();
     double c0 = ThreadCpuMs();
@@ -316,8 +319,8 @@ void SearchBench(const std::string& backend, const Args& args, Corpus& corpus, t
   }
   std::sort(slowest.rbegin(), slowest.rend());
   Percentiles p = Summarise(all);
-  std::printf("search %-8s %d docs  %zu queries  p50 %.2f ms  p99 %.2f ms  max %.1f ms  (rank window hit by %d, no hits %d)\n",
-              backend.c_str(), args.search_docs, all.size(), p.p50, p.p99, p.max, windowed, empty);
+  std::printf("search %-8s %d docs  %zu queries  p50 %.2f ms  p99 %.2f ms  max %.1f ms  (rank window %d hit by %d, no hits %d)\n",
+              backend.c_str(), args.search_docs, all.size(), p.p50, p.p99, p.max, args.rank_window, windowed, empty);
   if (backend == "sqlite") {
     Percentiles c = Summarise(all_cpu);
     std::printf("search %-8s   CPU time per query (latency on a free core)  p50 %.2f ms  p99 %.2f ms  max %.1f ms\n",
@@ -380,10 +383,11 @@ int main(int argc, char** argv) {
     else if (a == "--batch") args.batch = std::stoi(next());
     else if (a == "--keep") args.keep = true;
     else if (a == "--dsn") args.dsn = next();
+    else if (a == "--rank-window") args.rank_window = std::stoi(next());
     else {
       std::fprintf(stderr,
                    "usage: store_bench [--docs N] [--batch N] [--single-docs N] [--search-docs N] [--queries N] "
-                   "[--backend sqlite|postgres|both] [--dir DIR] [--no-search] [--no-write] [--keep] [--dsn DSN]\n");
+                   "[--backend sqlite|postgres|both] [--dir DIR] [--no-search] [--no-write] [--keep] [--dsn DSN] [--rank-window N]\n");
       return 64;
     }
   }

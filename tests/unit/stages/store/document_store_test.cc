@@ -411,27 +411,35 @@ TEST_P(DocumentStoreTest, HitsCarrySnippetsWithHighlights) {
 
 TEST_P(DocumentStoreTest, RankWindowBoundsVeryCommonQueries) {
   auto store = Open();
+  std::vector<int64_t> ids;
   for (int i = 0; i < 30; ++i) {
-    v1::Document d = MakeDoc("https://x.example.gov.cn/" + std::to_string(i) + ".html", "通知" + std::to_string(i),
-                             "关于|学校|工作|的|通知|。");
-    Put(*store, d);
+    // Notices 3 and 25 carry the word in their title too.
+    std::string title = (i == 3 || i == 25) ? "学校安全通知" : "通知" + std::to_string(i);
+    v1::Document d = MakeDoc("https://x.example.gov.cn/" + std::to_string(i) + ".html", title, "关于|学校|工作|的|通知|。");
+    ids.push_back(Put(*store, d).doc_id);
   }
   Commit(*store);
   SearchRequest req;
   req.query = "学校";
-  req.rank_window = 5;
-  req.limit = 30;
+  req.rank_window = 10;
+  req.limit = 5;
   SearchResult res;
   ASSERT_TRUE(store->Search(req, &res).ok());
   EXPECT_TRUE(res.windowed);
   ASSERT_EQ(res.hits.size(), 5u);
-  int64_t max_id = 0;
-  for (const auto& h : res.hits) max_id = std::max(max_id, h.doc_id);
-  for (const auto& h : res.hits) EXPECT_GT(h.doc_id, max_id - 5);
+  // Within the window of the 10 newest matches: the title match first, then the newest others.
+  EXPECT_EQ(res.hits[0].doc_id, ids[25]);
+  EXPECT_GT(res.hits[0].score, 0);
+  EXPECT_EQ(res.hits[1].doc_id, ids[29]);
+  EXPECT_EQ(res.hits[2].doc_id, ids[28]);
+  for (const auto& h : res.hits) EXPECT_GE(h.doc_id, ids[20]) << "outside the window";
+  // Ranking everything instead: both title matches lead.
   req.rank_window = 0;
+  req.limit = 30;
   ASSERT_TRUE(store->Search(req, &res).ok());
   EXPECT_FALSE(res.windowed);
-  EXPECT_EQ(res.hits.size(), 30u);
+  ASSERT_EQ(res.hits.size(), 30u);
+  EXPECT_EQ((std::set<int64_t>{res.hits[0].doc_id, res.hits[1].doc_id}), (std::set<int64_t>{ids[3], ids[25]}));
 }
 
 TEST_P(DocumentStoreTest, ExportIsCompleteAndOrdered) {

@@ -151,10 +151,11 @@ struct SearchRequest {
   std::string doc_type;  // label doc_type=…
   std::string topic;     // label topic=…
   int limit = 10;
-  // Queries matching more documents than this rank only the most recently stored ones (BM25 /
-  // ts_rank_cd over every match of a very common word costs time proportional to the matches);
-  // 0 ranks all.
-  int rank_window = 5000;
+  // A query matching more documents than this is unselective: of its rank_window most recently
+  // stored matches, those with the query in their title come first (by BM25 / ts_rank_cd),
+  // then the newest others. Ranking every match of a very common word costs time in proportion
+  // to the matches. 0 ranks all matches by BM25.
+  int rank_window = 2000;
   size_t snippet_chars = 100;
 };
 
@@ -176,7 +177,7 @@ struct SearchHit {
 
 struct SearchResult {
   std::vector<SearchHit> hits;
-  bool windowed = false;             // the rank window applied (more matches than rank_window)
+  bool windowed = false;             // more matches than rank_window: see SearchRequest
   std::string engine_query;          // the MATCH expression / tsquery actually run
 };
 
