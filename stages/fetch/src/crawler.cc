@@ -51,10 +51,11 @@ struct PageRecord {
   std::string etag, last_modified;
   int64_t checked = 0;  // unix seconds of the last check
   int status = 0;
+  std::string site;  // name of the site that found it (re-checks run on that site's polls)
 
   std::string Encode() const {
     return "1\t" + hash + "\t" + Clean(etag) + "\t" + Clean(last_modified) + "\t" + std::to_string(checked) + "\t" +
-           std::to_string(status);
+           std::to_string(status) + "\t" + Clean(site);
   }
   static bool Decode(const std::string& s, PageRecord* r) {
     std::vector<std::string> f;
@@ -71,6 +72,7 @@ struct PageRecord {
     r->last_modified = f[3];
     r->checked = std::atoll(f[4].c_str());
     r->status = std::atoi(f[5].c_str());
+    r->site = f.size() > 6 ? f[6] : "";
     return true;
   }
 };
@@ -306,6 +308,20 @@ struct FetchSource::Impl {
     s.outstanding = 1;  // held until every list request is submitted
     for (const auto& l : s.cfg.lists) FetchList(i, l, 0, l);
     int64_t now = NowSec();
+    if (opt.recheck_interval.count() > 0) {
+      // Known articles whose last check is older than recheck_interval get a conditional GET,
+      // a bounded number per poll so a large seen-set is spread over several polls.
+      int budget = 200;
+      int64_t age = std::max<int64_t>(1, opt.recheck_interval.count() / 1000);
+      for (const auto& [canon, rec] : pages) {
+        if (budget == 0) break;
+        if (rec.site != s.cfg.name || rec.checked + age > now || queued.count(canon) || retries.count(canon)) continue;
+        --budget;
+        queued.insert(canon);
+        ++s.outstanding;
+        pending.push_back(ArticleTask{i, canon, canon, "", "", "", true});
+      }
+    }
     for (auto& [canon, rt] : retries) {
       if (rt.task.site != i || rt.not_before > now || queued.count(canon)) continue;
       queued.insert(canon);
@@ -423,15 +439,9 @@ struct FetchSource::Impl {
       if (canon.empty() || queued.count(canon)) continue;
       auto rt = retries.find(canon);
       if (rt != retries.end() && rt->second.not_before > now) continue;
-      auto known = pages.find(canon);
-      bool recheck = false;
-      if (known != pages.end()) {
-        if (opt.recheck_interval.count() <= 0 || known->second.checked + opt.recheck_interval.count() / 1000 > now) continue;
-        recheck = true;
-      } else {
-        ++fresh;
-      }
-      ArticleTask t{i, l.url, canon, final_url, l.text, l.date, recheck};
+      if (pages.count(canon)) continue;  // known: re-checked on schedule by StartPoll
+      ++fresh;
+      ArticleTask t{i, l.url, canon, final_url, l.text, l.date, false};
       queued.insert(canon);
       ++s.outstanding;
       pending.push_back(std::move(t));
@@ -559,7 +569,9 @@ struct FetchSource::Impl {
     rt.not_before = NowSec() + std::max<int64_t>(1, rt.backoff.count() / 1000);
   }
 
-  void Remember(const std::string& canon, PageRecord rec) {
+  void Remember(const ArticleTask& t, PageRecord rec) {
+    const std::string& canon = t.canonical;
+    rec.site = sites[t.site].cfg.name;
     pages[canon] = rec;
     ctx->state().Put("page", canon, rec.Encode());
   }
@@ -582,14 +594,14 @@ struct FetchSource::Impl {
     rec.status = r.status;
     if (r.status == 304) {
       Count("not_modified");
-      Remember(t.canonical, rec);
+      Remember(t, rec);
       return FinishArticle(t);
     }
     if (r.status < 200 || r.status >= 300) {
       if (r.status >= 400 && r.status < 500 && r.status != 412 && r.status != 429) {
         Count("http_4xx");
         log().warn("fetch: site={} article {} answers HTTP {}", site, RedactUrl(t.url), r.status);
-        Remember(t.canonical, rec);  // checked again after recheck_interval
+        Remember(t, rec);  // checked again after recheck_interval
         return FinishArticle(t);
       }
       if (r.status != 412) {
@@ -612,7 +624,7 @@ struct FetchSource::Impl {
     if (!dst.ok()) {
       Count("not_html");
       log().warn("fetch: site={} article {} is not text: {}", site, RedactUrl(t.url), dst.message());
-      Remember(t.canonical, rec);
+      Remember(t, rec);
       return FinishArticle(t);
     }
     if (retries.erase(t.canonical)) ctx->state().Delete("retry", t.canonical);
@@ -621,7 +633,7 @@ struct FetchSource::Impl {
     rec.last_modified = r.Header("last-modified");
     if (!rec.hash.empty() && rec.hash == hash) {
       Count("articles_unchanged");
-      Remember(t.canonical, rec);
+      Remember(t, rec);
       return FinishArticle(t);
     }
     auto page = std::make_shared<FetchedPage>();
@@ -685,7 +697,7 @@ struct FetchSource::Impl {
     ArchiveIfEnabled(page, true);
     Count(changed ? "articles_changed" : "articles_new");
     ++sites[t.site].new_found;
-    Remember(t.canonical, rec);
+    Remember(t, rec);
     FinishArticle(t);
   }
 };

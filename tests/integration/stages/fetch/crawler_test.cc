@@ -9,8 +9,10 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "memory_source_context.h"
+#include "mini_site.h"
 #include "site_server.h"
 #include "sluice/common/url.h"
 #include "sluice/config.h"
@@ -97,10 +99,9 @@ std::string SiteYaml(const std::string& name, const std::string& preset, const s
 }
 
 std::unique_ptr<FetchSource> MakeSource(const std::string& sites_yaml, const std::string& extra = "") {
-  std::string yaml =
-      "allow_networks: [127.0.0.1/32]\nmin_delay: 0s\nmax_connections: 4\nrecheck_interval: 0s\n"
-      "attachments: {probe: get, max_size: 1MB}\n" +
-      extra + "sites:\n" + sites_yaml;
+  std::string yaml = "allow_networks: [127.0.0.1/32]\nmin_delay: 0s\nmax_connections: 4\nattachments: {probe: get, max_size: 1MB}\n" +
+                     std::string(extra.find("recheck_interval") == std::string::npos ? "recheck_interval: 0s\n" : "") + extra +
+                     "sites:\n" + sites_yaml;
   Config c = Config::Parse(yaml, "test.yaml");
   FetchOptions o;
   EXPECT_TRUE(FetchOptions::FromConfig(c, "", "/tmp", &o).ok());
@@ -256,6 +257,124 @@ TEST(FixtureCrawlTest, LayoutDriftIsReportedWithSiteAndPattern) {
   EXPECT_EQ(ctx.docs.size(), 0u);
   EXPECT_EQ(ctx.counters_.Get("layout_drift"), 1u);
   src->Stop();
+}
+
+// --- crawler behaviour on a site the test writes itself (no shared data needed) ---
+
+TEST(CrawlerTest, ChallengeIsReportedRetriedWithBackoffAndNeverEmptyEmitted) {
+  sluice::testing::MiniSite site;
+  boost::asio::io_context io;
+  int challenge_left = 1;
+  SiteServer server(io, site.root(), [&](const HttpRequest& req, HttpResponse& resp) {
+    if (req.path == "/news/202501/t20250104_4.html" && challenge_left > 0) {
+      --challenge_left;
+      resp.status = 412;
+      resp.headers["Content-Type"] = "text/html";
+      resp.body = "<html><script>document.cookie='x=1';location.reload()</script></html>";
+      return true;
+    }
+    return false;
+  });
+  ASSERT_TRUE(server.Listen());
+  auto src = MakeSource(SiteYaml("mini", "trs", {server.Url("/news/index.html")}), "retry_initial: 1s\n");
+  MemorySourceContext ctx(io);
+  ASSERT_TRUE(src->Start(ctx).ok());
+  ASSERT_TRUE(RunUntil(io, [&] { return src->Idle(); }, std::chrono::seconds(20)));
+  EXPECT_EQ(ctx.counters_.Get("challenge"), 1u);
+  EXPECT_EQ(ctx.docs.size(), 3u);
+  for (const auto& d : ctx.docs) EXPECT_EQ(PathOf(d.url()).find("t20250104_4"), std::string::npos);
+  EXPECT_EQ(ctx.counters_.Get("robots_denied"), 1u);  // /admin/ is disallowed
+  EXPECT_TRUE(server.RequestsFor("/admin/202501/t20250101_9.html").empty());
+  // Before the backoff has passed, a poll does not ask again.
+  uint64_t polls = src->polls_completed();
+  src->PollNow();
+  ASSERT_TRUE(RunUntil(io, [&] { return src->polls_completed() > polls && src->Idle(); }, std::chrono::seconds(20)));
+  EXPECT_EQ(server.RequestsFor("/news/202501/t20250104_4.html").size(), 1u);
+  // After it, the next poll retries even though the list page itself answers 304.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  polls = src->polls_completed();
+  src->PollNow();
+  ASSERT_TRUE(RunUntil(io, [&] { return src->polls_completed() > polls && src->Idle(); }, std::chrono::seconds(20)));
+  EXPECT_EQ(server.RequestsFor("/news/202501/t20250104_4.html").size(), 2u);
+  ASSERT_EQ(ctx.docs.size(), 4u);
+  EXPECT_NE(ctx.docs.back().raw().find("落实双减要求"), std::string::npos);
+  src->Stop();
+}
+
+TEST(CrawlerTest, StateSurvivesARestartAndChangedPagesAreEmittedAgain) {
+  sluice::testing::MiniSite site;
+  boost::asio::io_context io;
+  SiteServer server(io, site.root());
+  ASSERT_TRUE(server.Listen());
+  MemorySourceContext ctx(io);
+  {
+    auto src = MakeSource(SiteYaml("mini", "trs", {server.Url("/news/index.html")}));
+    ASSERT_TRUE(src->Start(ctx).ok());
+    ASSERT_TRUE(RunUntil(io, [&] { return src->Idle(); }, std::chrono::seconds(20)));
+    src->Stop();
+  }
+  ASSERT_EQ(ctx.docs.size(), 4u);
+  // A restarted source with the same state emits nothing again…
+  size_t requests = server.requests.size();
+  {
+    auto src = MakeSource(SiteYaml("mini", "trs", {server.Url("/news/index.html")}));
+    ASSERT_TRUE(src->Start(ctx).ok());
+    ASSERT_TRUE(RunUntil(io, [&] { return src->Idle(); }, std::chrono::seconds(20)));
+    src->Stop();
+  }
+  EXPECT_EQ(ctx.docs.size(), 4u);
+  for (size_t k = requests; k < server.requests.size(); ++k)
+    EXPECT_EQ(server.requests[k].path.find("/news/202501/"), std::string::npos) << server.requests[k].path;
+  // …and with re-checks on, an edited article comes out as a new version (new id, same URL).
+  site.Write("/news/202501/t20250101_1.html", sluice::testing::MiniSite::Article("全市教育工作会议召开", "更正：会议于1月2日召开。", ""));
+  auto src = MakeSource(SiteYaml("mini", "trs", {server.Url("/news/index.html")}), "recheck_interval: 1ms\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // records are checked with second resolution
+  ASSERT_TRUE(src->Start(ctx).ok());
+  ASSERT_TRUE(RunUntil(io, [&] { return src->Idle(); }, std::chrono::seconds(20)));
+  ASSERT_EQ(ctx.docs.size(), 5u);
+  EXPECT_EQ(PathOf(ctx.docs.back().url()), "/news/202501/t20250101_1.html");
+  EXPECT_EQ(ctx.counters_.Get("articles_changed"), 1u);
+  EXPECT_GE(ctx.counters_.Get("not_modified") + ctx.counters_.Get("articles_unchanged"), 3u);
+  src->Stop();
+}
+
+TEST(CrawlerTest, BackpressureHoldsArticleFetchesUntilTheLedgerIsReady) {
+  sluice::testing::MiniSite site;
+  boost::asio::io_context io;
+  SiteServer server(io, site.root());
+  ASSERT_TRUE(server.Listen());
+  MemorySourceContext ctx(io);
+  ctx.backlogged = true;
+  auto src = MakeSource(SiteYaml("mini", "trs", {server.Url("/news/index.html")}));
+  ASSERT_TRUE(src->Start(ctx).ok());
+  RunUntil(io, [] { return false; }, std::chrono::milliseconds(300));
+  EXPECT_EQ(ctx.docs.size(), 0u);
+  EXPECT_TRUE(server.RequestsFor("/news/202501/t20250103_3.html").empty());
+  ctx.Release();
+  ASSERT_TRUE(RunUntil(io, [&] { return src->Idle(); }, std::chrono::seconds(20)));
+  EXPECT_EQ(ctx.docs.size(), 4u);
+  src->Stop();
+}
+
+TEST(CrawlerTest, SitesArePartitionedAmongWorkersByHost) {
+  sluice::testing::MiniSite site;
+  boost::asio::io_context io;
+  SiteServer server(io, site.root());
+  ASSERT_TRUE(server.Listen());
+  std::string sites = SiteYaml("a", "trs", {server.Url("/news/index.html")}) +
+                      SiteYaml("b", "trs", {"http://localhost:" + std::to_string(server.port()) + "/news/index.html"});
+  size_t total = 0;
+  for (uint32_t w = 0; w < 2; ++w) {
+    MemorySourceContext ctx(io);
+    ctx.worker_ = w;
+    ctx.workers_ = 2;
+    auto src = MakeSource(sites, "allow_private: true\n");
+    ASSERT_TRUE(src->Start(ctx).ok());
+    ASSERT_TRUE(RunUntil(io, [&] { return src->Idle(); }, std::chrono::seconds(20)));
+    src->Stop();
+    total += ctx.docs.size();
+  }
+  EXPECT_EQ(total, 8u);  // each site crawled by exactly one of the two workers
 }
 
 }  // namespace
