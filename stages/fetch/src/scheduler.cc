@@ -142,7 +142,9 @@ struct RequestScheduler::Impl : std::enable_shared_from_this<RequestScheduler::I
       if (r.ok() && r.status >= 200 && r.status < 300) {
         host.robots = RobotsTxt::Parse(r.body, self->client.options().user_agent);
         host.robots_expires = Clock::now() + self->opt.robots_ttl;
-      } else if (r.ok() && r.status >= 400 && r.status < 500) {
+      } else if ((r.ok() && r.status >= 400 && r.status < 500) || r.error == FetchResponse::Error::kBlocked) {
+        // No robots.txt (or a target the network policy refuses anyway: the request itself
+        // then fails with kBlocked, which is the more useful answer).
         host.robots = RobotsTxt::AllowAll();
         host.robots_expires = Clock::now() + self->opt.robots_ttl;
       } else {
