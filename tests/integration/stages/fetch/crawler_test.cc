@@ -356,6 +356,26 @@ TEST(CrawlerTest, BackpressureHoldsArticleFetchesUntilTheLedgerIsReady) {
   src->Stop();
 }
 
+TEST(CrawlerTest, JsonListFeedsYieldArticles) {
+  sluice::testing::TempDir dir;
+  sluice::testing::WriteFile(dir.File("zhengce/zuixin/feed.json"),
+                             R"({"pageCount":1,"list":[{"TITLE":"国务院办公厅关于加快建设教育强国的意见","URL":"/zhengce/content/202501/content_7000001.htm"},)"
+                             R"({"TITLE":"其他","URL":"https://elsewhere.example/x.htm"}]})");
+  sluice::testing::WriteFile(dir.File("zhengce/content/202501/content_7000001.htm"),
+                             "<html><head><meta charset='utf-8'></head><body><div id='UCAP-CONTENT'><p>加快建设教育强国。</p></div></body></html>");
+  boost::asio::io_context io;
+  SiteServer server(io, dir.path());
+  ASSERT_TRUE(server.Listen());
+  auto src = MakeSource(SiteYaml("gov", "govcn", {server.Url("/zhengce/zuixin/feed.json")}, 1));
+  MemorySourceContext ctx(io);
+  ASSERT_TRUE(src->Start(ctx).ok());
+  ASSERT_TRUE(RunUntil(io, [&] { return src->Idle(); }, std::chrono::seconds(20)));
+  ASSERT_EQ(ctx.docs.size(), 1u);
+  EXPECT_EQ(PathOf(ctx.docs[0].url()), "/zhengce/content/202501/content_7000001.htm");
+  EXPECT_EQ(ctx.docs[0].fetch().list_title(), "国务院办公厅关于加快建设教育强国的意见");
+  src->Stop();
+}
+
 TEST(CrawlerTest, SitesArePartitionedAmongWorkersByHost) {
   sluice::testing::MiniSite site;
   boost::asio::io_context io;
