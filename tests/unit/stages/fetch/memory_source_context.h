@@ -5,6 +5,8 @@
 // counters in a map, and an optional backlog switch to exercise backpressure.
 #pragma once
 
+#include <utility>  // before Boost.Asio: boost 1.74 awaitable.hpp uses std::exchange
+
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -68,7 +70,14 @@ class MemorySourceContext : public SourceContext {
   boost::asio::io_context& io() override { return io_; }
   Status Emit(v1::Document doc) override {
     if (doc.id().empty()) return Status::InvalidArgument("document without id");
+    if (!keep_docs) {  // benchmarks: count, keep nothing (memory stays flat)
+      ++emitted;
+      emitted_bytes += doc.raw().size();
+      return Status::OK();
+    }
     if (!ids.insert(doc.id()).second) return Status::OK();
+    ++emitted;
+    emitted_bytes += doc.raw().size();
     docs.push_back(std::move(doc));
     return Status::OK();
   }
@@ -91,6 +100,8 @@ class MemorySourceContext : public SourceContext {
 
   std::vector<v1::Document> docs;
   std::set<std::string> ids;
+  bool keep_docs = true;
+  uint64_t emitted = 0, emitted_bytes = 0;
   bool backlogged = false;
   std::vector<std::function<void()>> ready_callbacks;
   MemoryState state_;
