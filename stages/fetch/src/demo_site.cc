@@ -526,7 +526,7 @@ std::vector<std::string> DemoSite::ArticlePaths() const {
 
 std::string DemoSite::SourceConfigYaml(const std::string& base) {
   return "# The bundled demo site (sluice demo-site), crawled like a real bureau site.\n"
-         "user_agent: \"sluice-demo/0.1 (+https://github.com/sluice)\"\n"
+         "user_agent: sluice-demo/0.1\n"
          "allow_networks: [127.0.0.1/32, \"::1/128\"]   # the demo site runs on loopback\n"
          "min_delay: 20ms\n"
          "max_connections: 4\n"

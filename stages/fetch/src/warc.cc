@@ -195,7 +195,7 @@ Status WarcWriter::WritePage(const FetchedPage& page, bool article) {
   }
   std::string resp_id;
   SLUICE_RETURN_IF_ERROR(WriteRecord("response", final_url, h, "application/http; msgtype=response", ResponseHead(r) + r.body, &resp_id));
-  if (!article) return Status::OK();
+  if (!article) return Flush();
   Json m = Json::Object();
   m.Set("sluice", 1);
   m.Set("source", page.source);
@@ -223,7 +223,14 @@ Status WarcWriter::WritePage(const FetchedPage& page, bool article) {
   Json drop = Json::Array();
   for (const auto& d : page.drop_params) drop.Push(d);
   m.Set("drop_params", std::move(drop));
-  return WriteRecord("metadata", final_url, {{"WARC-Concurrent-To", resp_id}}, "application/json", m.Dump());
+  SLUICE_RETURN_IF_ERROR(WriteRecord("metadata", final_url, {{"WARC-Concurrent-To", resp_id}}, "application/json", m.Dump()));
+  return Flush();
+}
+
+Status WarcWriter::Flush() {
+  // Whole pages reach the kernel together: a crash loses at most the page being written.
+  if (file_ && fflush(file_) != 0) return Status::IOError("flush " + path_ + ": " + strerror(errno));
+  return Status::OK();
 }
 
 Status WarcWriter::Close() {

@@ -55,6 +55,8 @@ class WarcWriter {
   Status WriteRecord(const std::string& type, const std::string& target_uri,
                      const std::vector<std::pair<std::string, std::string>>& extra_headers,
                      const std::string& content_type, const std::string& block, std::string* id = nullptr);
+  // Hands buffered records to the kernel (WritePage does it after each page). IOError on failure.
+  Status Flush();
   Status Close();
   const std::string& current_path() const { return path_; }
   uint64_t records() const { return records_; }
