@@ -1,6 +1,8 @@
 #include "sluice/pipeline_spec.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <set>
 
 namespace sluice {
@@ -9,7 +11,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr size_t kMaxIpcPath = 100;  // sun_path is 108 bytes; leave room for the NUL and "ipc://"
+constexpr size_t kMaxIpcPath = 100;  // sun_path is 108 bytes (without "ipc://"); leave some room
 
 std::string Expand(std::string s, uint32_t worker) {
   const std::string token = "{worker}";
@@ -148,11 +150,17 @@ Status PipelineSpec::FromConfig(const Config& root, const std::string& name, con
   SLUICE_RETURN_IF_ERROR(root.Finish());
 
   if (s.transport == "ipc") {
-    std::string longest = "ipc://" + s.run_dir + "/" + std::to_string(s.stages.size()) + "-" + std::string(40, 'x') + "-63.in";
-    if (longest.size() > kMaxIpcPath)
-      return Status::InvalidArgument(name + ": run_dir '" + s.run_dir +
-                                     "' is too long for ipc:// socket paths (limit ~100 bytes); set run_dir to a shorter "
-                                     "directory such as /tmp/sluice-" + s.name);
+    size_t longest = 0;
+    for (size_t i = 0; i < s.stages.size(); ++i)
+      longest = std::max(longest, std::to_string(i).size() + 1 + s.stages[i].name.size() + 1 + 2 + 3);
+    longest = std::max<size_t>(longest, 16);  // ack-NN.sock, stats.sock
+    if (s.run_dir.size() + 1 + longest > kMaxIpcPath) {
+      if (!run_dir.empty())
+        return Status::InvalidArgument(name + ": run_dir '" + s.run_dir +
+                                       "' is too long for ipc:// socket paths (limit ~100 bytes); choose a shorter one");
+      // The default (under data_dir) is too deep: use a short directory derived from it.
+      s.run_dir = "/tmp/sluice-run-" + std::to_string(std::hash<std::string>{}(s.data_dir) % 100000000);
+    }
   }
   *out = std::move(s);
   return Status::OK();
