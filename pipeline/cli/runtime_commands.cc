@@ -29,7 +29,7 @@
 
 namespace sluice {
 
-void RegisterGeneratorSource(Registry& registry);
+void RegisterRuntimeComponents(Registry& registry);
 
 namespace {
 
@@ -371,7 +371,7 @@ void RegisterRuntimeCommands(Registry& registry) {
   registry.AddCommand("top", "live throughput table of a running pipeline", TopCommand);
   registry.AddCommand("proxy", "ZeroMQ streamer for a hop between hosts (Kubernetes)", ProxyCommand);
   registry.AddCommand("dlq", "list or replay dead letters", DlqCommand);
-  RegisterGeneratorSource(registry);
+  RegisterRuntimeComponents(registry);
 }
 
 }  // namespace sluice
