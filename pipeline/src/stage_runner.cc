@@ -34,38 +34,43 @@ StageRunner::~StageRunner() {
   if (reactor_) reactor_->Close();
 }
 
-Status StageRunner::Init() {
-  std::error_code ec;
-  std::filesystem::create_directories(spec_.data_dir, ec);
-  ctx_.stage_name = stage_spec_.name;
-  ctx_.worker = worker_;
-  ctx_.workers = stage_spec_.workers;
-  ctx_.data_dir = spec_.data_dir;
-  ctx_.config_dir = spec_.config_dir;
-  ctx_.config = stage_spec_.config;
-  ctx_.is_last = is_last_;
-  ctx_.io = &io();
-  ctx_.log = logger();
-  ctx_.counters = &stats();
-
+Status CreateStage(const PipelineSpec& spec, size_t index, uint32_t worker, boost::asio::io_context* io,
+                   std::shared_ptr<spdlog::logger> log, Counters* counters, StageContext* ctx, std::unique_ptr<Stage>* out) {
+  const StageSpec& st = spec.stages[index];
+  ctx->stage_name = st.name;
+  ctx->worker = worker;
+  ctx->workers = st.workers;
+  ctx->data_dir = spec.data_dir;
+  ctx->config_dir = spec.config_dir;
+  ctx->config = st.config;
+  ctx->is_last = index + 1 == spec.stages.size();
+  ctx->io = io;
+  ctx->log = std::move(log);
+  ctx->counters = counters;
   Status s;
-  if (const StageFactory* factory = Registry::Global().FindStage(stage_spec_.kind)) {
+  if (const StageFactory* factory = Registry::Global().FindStage(st.kind)) {
     try {
-      s = (*factory)(ctx_, &stage_);
+      s = (*factory)(*ctx, out);
     } catch (const std::exception& e) {
       s = Status::InvalidArgument(std::string("stage threw while starting: ") + e.what());
     }
   } else {
-    s = MakePluginStage(stage_spec_.kind, ctx_, &stage_);
+    s = MakePluginStage(st.kind, *ctx, out);
     if (s.IsNotFound()) {
       std::string known;
       for (const auto& n : Registry::Global().StageNames()) known += (known.empty() ? "" : ", ") + n;
-      s = Status::InvalidArgument(stage_spec_.config.Where() + ": unknown stage '" + stage_spec_.kind +
-                                  "' (built-in stages: " + known + "; or a plugin name/path)\n" + s.message());
+      s = Status::InvalidArgument(st.config.Where() + ": unknown stage '" + st.kind + "' (built-in stages: " + known +
+                                  "; or a plugin name/path)\n" + s.message());
     }
   }
-  if (!s.ok()) return Status::InvalidArgument("stage " + stage_spec_.name + ": " + s.message());
-  SLUICE_RETURN_IF_ERROR(ctx_.config.Finish());
+  if (!s.ok()) return Status::InvalidArgument("stage " + st.name + ": " + s.message());
+  return ctx->config.Finish();
+}
+
+Status StageRunner::Init() {
+  std::error_code ec;
+  std::filesystem::create_directories(spec_.data_dir, ec);
+  SLUICE_RETURN_IF_ERROR(CreateStage(spec_, index_, worker_, &io(), logger(), &stats(), &ctx_, &stage_));
 
   SocketOptions in_opts;
   in_opts.rcvhwm = spec_.hwm;

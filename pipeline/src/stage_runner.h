@@ -24,6 +24,12 @@
 
 namespace sluice {
 
+// Creates the stage `index` of `spec` for `worker`: a built-in from the registry, else a plugin.
+// Fills `ctx` (which must outlive the stage) and validates the stage's config section. Returns
+// InvalidArgument naming file, line and key on configuration errors.
+Status CreateStage(const PipelineSpec& spec, size_t index, uint32_t worker, boost::asio::io_context* io,
+                   std::shared_ptr<spdlog::logger> log, Counters* counters, StageContext* ctx, std::unique_ptr<Stage>* out);
+
 class StageRunner : public ProcessRunner {
  public:
   StageRunner(const PipelineSpec& spec, size_t stage_index, uint32_t worker);

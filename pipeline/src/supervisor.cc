@@ -81,7 +81,7 @@ int Supervisor::Run() {
   o.rcvhwm = 10000;
   ApplySocketOptions(*stats_sub_, o);
   stats_sub_->set(zmq::sockopt::subscribe, "");
-  std::string err = Attach(*stats_sub_, {spec_.StatsEndpoint()}, {});
+  std::string err = Attach(*stats_sub_, spec_.Stats().bind, {});
   if (!err.empty()) {
     log_->error("{} — is another pipeline using {}? (set run_dir or transport.base_port)", err, spec_.run_dir);
     return 1;
@@ -131,6 +131,14 @@ int Supervisor::Run() {
   }
 
   ArmSignals();
+  if (options_.observe_only) {
+    log_->info("observing pipeline {}: collecting stats on {}", spec_.name, spec_.Stats().bind[0]);
+    ArmStatsLog();
+    io_.run();
+    if (reactor_) reactor_->Close();
+    if (http_) http_->Stop();
+    return 0;
+  }
   auto add = [this](Role role, std::string name, uint32_t worker, std::vector<std::string> args) {
     auto p = std::make_unique<Proc>();
     p->role = role;
@@ -218,6 +226,10 @@ void Supervisor::ArmSignals() {
   });
   stop_signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
     if (ec) return;
+    if (options_.observe_only) {
+      io_.stop();
+      return;
+    }
     if (phase_ == Phase::kRunning) {
       BeginDrain(sig == SIGINT ? "SIGINT" : "SIGTERM", 0);
       stop_signals_.async_wait([this](const boost::system::error_code& e2, int) {

@@ -44,6 +44,7 @@ class Supervisor {
   struct Options {
     std::string config_path;                 // passed to every child
     std::chrono::milliseconds duration{0};   // drain after this long (0 = until signalled)
+    bool observe_only = false;               // start nothing: only collect stats and serve /metrics
   };
 
   Supervisor(const PipelineSpec& spec, Options options);
