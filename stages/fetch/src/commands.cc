@@ -229,6 +229,7 @@ int RunDemoSiteCommand(int argc, char** argv) {
   boost::asio::io_context io;
   DemoSiteOptions opt;
   opt.publish_every = *d;
+  opt.on_publish = [log](const std::string& path, const std::string& title) { log->info("published {}  {}", path, title); };
   DemoSite site(io, opt);
   Status st = site.Listen(host, port);
   if (!st.ok()) {
@@ -242,21 +243,6 @@ int RunDemoSiteCommand(int argc, char** argv) {
     site.Stop();
     io.stop();
   });
-  // Report publications as they happen.
-  size_t reported = 0;
-  boost::asio::steady_timer tick(io);
-  std::function<void()> watch = [&]() {
-    tick.expires_after(std::chrono::milliseconds(500));
-    tick.async_wait([&](const boost::system::error_code& ec) {
-      if (ec) return;
-      if (site.published() > reported) {
-        reported = site.published();
-        log->info("published {}", site.ArticlePaths().front());
-      }
-      watch();
-    });
-  };
-  watch();
   io.run();
   return 0;
 }

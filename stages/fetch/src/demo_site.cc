@@ -76,6 +76,7 @@ struct Notice {
   std::vector<std::string> attach, paragraphs;
   int y = 2025, m = 1, d = 1, hh = 9, mi = 0;
   int id = 0;
+  int seq = 0;  // publication order across both sites
   std::string path;
   std::vector<std::pair<std::string, std::string>> attachment_paths;  // name, path
 };
@@ -162,7 +163,7 @@ struct DemoSite::Impl : std::enable_shared_from_this<DemoSite::Impl> {
   std::vector<Notice> templates;
   std::map<std::string, std::vector<std::string>> words;
   std::map<std::string, Page> pages;
-  int next_trs_id = 1001, next_hanweb_id = 580001;
+  int next_trs_id = 1001, next_hanweb_id = 580001, next_seq = 0;
   size_t published = 0;
   std::string host = "127.0.0.1";
   bool stopped = false;
@@ -182,6 +183,7 @@ struct DemoSite::Impl : std::enable_shared_from_this<DemoSite::Impl> {
   }
 
   void Assign(Notice& n) {
+    n.seq = next_seq++;
     char buf[256];
     if (n.site == "sjyt") {
       n.id = next_trs_id++;
@@ -437,6 +439,7 @@ struct DemoSite::Impl : std::enable_shared_from_this<DemoSite::Impl> {
     RenderArticle(n);
     if (n.site == "sjyt") RenderTrsLists(n.column);
     else RenderHanwebLists(n.column);
+    if (opt.on_publish) opt.on_publish(n.path, n.title);
     return n.path;
   }
 
@@ -516,9 +519,7 @@ uint64_t DemoSite::requests_served() const { return impl_->server ? impl_->serve
 std::vector<std::string> DemoSite::ArticlePaths() const {
   std::vector<const Notice*> all;
   for (const auto& n : impl_->notices) all.push_back(&n);
-  std::sort(all.begin(), all.end(), [](const Notice* a, const Notice* b) {
-    return std::tie(a->y, a->m, a->d, a->hh, a->mi, a->id) > std::tie(b->y, b->m, b->d, b->hh, b->mi, b->id);
-  });
+  std::sort(all.begin(), all.end(), [](const Notice* a, const Notice* b) { return a->seq > b->seq; });
   std::vector<std::string> out;
   for (const auto* n : all) out.push_back(n->path);
   return out;

@@ -114,7 +114,9 @@ TEST(DemoSiteTest, PublishedNoticesAreIngestedContinuously) {
 
 TEST(DemoSiteTest, ConditionalRequestsAnswer304) {
   boost::asio::io_context io;
-  DemoSite site(io, DemoSiteOptions{std::chrono::milliseconds(0), 0});
+  DemoSiteOptions opt;
+  opt.publish_every = std::chrono::milliseconds(0);
+  DemoSite site(io, opt);
   ASSERT_TRUE(site.Listen("127.0.0.1", 0).ok());
   auto src = DemoSource(site.base_url());
   MemorySourceContext ctx(io);

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,8 @@ namespace sluice::fetch {
 struct DemoSiteOptions {
   std::chrono::milliseconds publish_every{5000};  // 0 = never publish
   int max_published = 0;                          // stop after this many (0 = no limit)
+  // Called after each publication with the new article's path and title (e.g. to log it).
+  std::function<void(const std::string& path, const std::string& title)> on_publish;
 };
 
 class DemoSite {
