@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ascii.h"
 #include "sluice/common/charset.h"
 #include "sluice/common/url.h"
 #include "sluice/fetch/page.h"
@@ -58,14 +59,7 @@ struct PageRecord {
            std::to_string(status) + "\t" + Clean(site);
   }
   static bool Decode(const std::string& s, PageRecord* r) {
-    std::vector<std::string> f;
-    size_t b = 0;
-    while (b <= s.size()) {
-      size_t e = s.find('\t', b);
-      if (e == std::string::npos) e = s.size();
-      f.push_back(s.substr(b, e - b));
-      b = e + 1;
-    }
+    std::vector<std::string> f = SplitFields(s, '\t');
     if (f.size() < 6 || f[0] != "1") return false;
     r->hash = f[1];
     r->etag = f[2];
@@ -257,14 +251,7 @@ struct FetchSource::Impl {
       sites.push_back(std::move(run));
     }
     ctx->state().ForEach("retry", [this, &site_index](const std::string& k, const std::string& v) {
-      std::vector<std::string> f;
-      size_t b = 0;
-      while (b <= v.size()) {
-        size_t e = v.find('\t', b);
-        if (e == std::string::npos) e = v.size();
-        f.push_back(v.substr(b, e - b));
-        b = e + 1;
-      }
+      std::vector<std::string> f = SplitFields(v, '\t');
       if (f.size() < 5 || !site_index.count(f[0])) return;
       Retry& rt = retries[k];
       rt.task = ArticleTask{site_index[f[0]], f[1], k, f[2], f[3], f[4], pages.count(k) > 0};

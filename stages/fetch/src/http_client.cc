@@ -11,6 +11,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "ascii.h"
 #include "sluice/common/url.h"
 
 namespace sluice::fetch {
@@ -22,18 +23,6 @@ namespace {
 int64_t NowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string Trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
-  return s.substr(b, e - b);
 }
 
 void GlobalInit() {
@@ -548,7 +537,8 @@ struct HttpClient::Impl {
       if (end == std::string::npos) end = t->head.size();
       std::string line = t->head.substr(start, end - start);
       size_t colon = line.find(':');
-      if (colon != std::string::npos && colon > 0) t->resp.headers.emplace_back(Lower(Trim(line.substr(0, colon))), Trim(line.substr(colon + 1)));
+      if (colon != std::string::npos && colon > 0) t->resp.headers.emplace_back(AsciiLower(TrimAscii(std::string_view(line).substr(0, colon))),
+                                                                  std::string(TrimAscii(std::string_view(line).substr(colon + 1))));
       pos = end;
       if (end >= t->head.size()) break;
     }

@@ -9,19 +9,15 @@
 #include <mutex>
 #include <unordered_set>
 
+#include "ascii.h"
 #include "sluice/common/url.h"
 
 namespace sluice::fetch {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+std::string Lower(std::string_view s) { return AsciiLower(s); }
+bool IsSpace(unsigned char c) { return IsAsciiSpace(c); }
 
 // Collapses runs of ASCII whitespace and U+3000/U+00A0 to one space and trims.
 std::string Collapse(std::string_view s) {

@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <set>
 
+#include "ascii.h"
 #include "sluice/common/url.h"
 
 namespace sluice::fetch {
 
 namespace {
 
-bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 // Bytes of visible text: outside tags, <script>, <style> and comments; whitespace ignored.
 size_t VisibleTextBytes(std::string_view html) {
@@ -47,16 +47,10 @@ size_t VisibleTextBytes(std::string_view html) {
       i = e == std::string_view::npos ? html.size() : e + 1;
       continue;
     }
-    if (!IsSpace(static_cast<unsigned char>(c))) ++n;
+    if (!IsAsciiSpace(static_cast<unsigned char>(c))) ++n;
     ++i;
   }
   return n;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace
@@ -106,7 +100,7 @@ Status BuildDocument(const FetchedPage& page, const common::DecodedText* decoded
   f->set_declared_charset(decoded->declared);
   d.set_raw(decoded->utf8);
   std::string ct = r.Header("content-type");
-  d.set_content_type(Lower(ct.substr(0, ct.find(';'))));
+  d.set_content_type(AsciiLower(TrimAscii(std::string_view(ct).substr(0, ct.find(';')))));
   d.set_charset(decoded->charset);
   d.set_content_hash(HexHash64(decoded->utf8));
   for (const auto& a : page.attachments) *d.add_attachments() = a;

@@ -4,21 +4,14 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "ascii.h"
+
 namespace sluice::fetch {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
+std::string Lower(std::string_view s) { return AsciiLower(s); }
+std::string_view Trim(std::string_view s) { return TrimAscii(s); }
 
 // Normalises %xx escapes to upper-case hex so "/a%2fb" and "/a%2Fb" compare equal.
 std::string NormalizeEscapes(std::string_view s) {

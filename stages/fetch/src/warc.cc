@@ -9,23 +9,15 @@
 #include <filesystem>
 #include <random>
 
+#include "ascii.h"
 #include "sluice/json.h"
 
 namespace sluice::fetch {
 
 namespace {
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string Trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) --e;
-  return s.substr(b, e - b);
-}
+std::string Lower(std::string_view s) { return AsciiLower(s); }
+std::string Trim(std::string_view s) { return std::string(TrimAscii(s)); }
 
 std::string WarcDate(int64_t unix_us) {
   time_t t = static_cast<time_t>(unix_us / 1000000);
@@ -84,7 +76,9 @@ std::string ResponseHead(const FetchResponse& r) {
   return h;
 }
 
-std::string Gzip(const std::string& data, int level) {
+}  // namespace
+
+std::string GzipMember(std::string_view data, int level) {
   z_stream z{};
   deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
   std::string out;
@@ -98,8 +92,6 @@ std::string Gzip(const std::string& data, int level) {
   deflateEnd(&z);
   return out;
 }
-
-}  // namespace
 
 const std::string& WarcRecord::Header(const std::string& name) const {
   static const std::string kEmpty;
@@ -158,7 +150,7 @@ Status WarcWriter::WriteRecord(const std::string& type, const std::string& targe
   rec += "Content-Length: " + std::to_string(block.size()) + "\r\n\r\n";
   rec += block;
   rec += "\r\n\r\n";
-  std::string bytes = opt_.gzip ? Gzip(rec, opt_.gzip_level) : std::move(rec);
+  std::string bytes = opt_.gzip ? GzipMember(rec, opt_.gzip_level) : std::move(rec);
   if (fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) return Status::IOError("write " + path_ + ": " + strerror(errno));
   file_bytes_ += static_cast<int64_t>(bytes.size());
   ++records_;

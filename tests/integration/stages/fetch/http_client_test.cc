@@ -5,13 +5,13 @@
 #include "sluice/fetch/http_client.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <boost/asio.hpp>
 #include <optional>
 
 #include "memory_source_context.h"
 #include "sluice/fetch/scheduler.h"
+#include "sluice/fetch/warc.h"
 #include "sluice/http_server.h"
 
 namespace sluice::fetch {
@@ -19,20 +19,6 @@ namespace {
 
 using sluice::testing::RunUntil;
 using Clock = std::chrono::steady_clock;
-
-std::string GzipString(const std::string& s) {
-  z_stream z{};
-  deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY);
-  std::string out(deflateBound(&z, s.size()) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(s.data()));
-  z.avail_in = static_cast<uInt>(s.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  deflate(&z, Z_FINISH);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
 
 class FaultServerTest : public ::testing::Test {
  protected:
@@ -110,7 +96,7 @@ class FaultServerTest : public ::testing::Test {
       resp.body = "x";
     } else if (p == "/gzip") {
       resp.headers["Content-Encoding"] = "gzip";
-      resp.body = GzipString("<html><body>压缩的页面 compressed page</body></html>");
+      resp.body = GzipMember("<html><body>压缩的页面 compressed page</body></html>");
     } else if (p == "/robots.txt") {
       resp.headers["Content-Type"] = "text/plain";
       resp.body = "User-agent: *\nDisallow: /private/\nAllow: /private/open\n";

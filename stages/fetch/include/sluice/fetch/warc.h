@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -96,6 +97,9 @@ class WarcReader {
   size_t pos_ = 0;
   std::string in_;
 };
+
+// `data` compressed as one gzip member (RFC 1952), as the writer stores each record.
+std::string GzipMember(std::string_view data, int level = 6);
 
 // The HTTP response block of a record split into status, lower-case headers and body.
 Status ParseHttpResponse(const std::string& block, int* status, std::vector<std::pair<std::string, std::string>>* headers,
