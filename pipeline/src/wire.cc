@@ -49,4 +49,38 @@ bool ScanFields(std::string_view msg, uint32_t a, uint32_t b, uint32_t c, Scanne
   return true;
 }
 
+bool ScanDelivery(std::string_view msg, Delivery* out) {
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(msg.data());
+  const uint8_t* end = p + msg.size();
+  while (p < end) {
+    uint64_t tag, v;
+    if (!ReadVarint(p, end, tag)) return false;
+    uint32_t field = static_cast<uint32_t>(tag >> 3);
+    switch (tag & 7) {
+      case 0:
+        if (!ReadVarint(p, end, v)) return false;
+        if (field == 3) out->attempt = v;
+        if (field == 4) out->emitted_us = static_cast<int64_t>(v);
+        break;
+      case 1:
+        if (end - p < 8) return false;
+        p += 8;
+        break;
+      case 2:
+        if (!ReadVarint(p, end, v) || v > static_cast<uint64_t>(end - p)) return false;
+        if (field == 1) out->id = std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(v));
+        if (field == 2) out->ledger_id = std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(v));
+        p += v;
+        break;
+      case 5:
+        if (end - p < 4) return false;
+        p += 4;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace sluice::wire
