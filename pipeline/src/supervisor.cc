@@ -50,6 +50,7 @@ Supervisor::Supervisor(const PipelineSpec& spec, Options options)
       log_(Logger("supervisor")),
       child_signals_(io_, SIGCHLD),
       stop_signals_(io_, SIGINT, SIGTERM),
+      hup_signals_(io_, SIGHUP),
       stats_timer_(io_),
       drain_timer_(io_),
       duration_timer_(io_),
@@ -131,6 +132,7 @@ int Supervisor::Run() {
   }
 
   ArmSignals();
+  ArmHangup();
   if (options_.observe_only) {
     log_->info("observing pipeline {}: collecting stats on {}", spec_.name, spec_.Stats().bind[0]);
     ArmStatsLog();
@@ -216,6 +218,16 @@ void Supervisor::Spawn(Proc& p) {
   p.running = true;
   p.started_mono_us = MonoMicros();
   log_->debug("started {} (pid {})", Label(p), pid);
+}
+
+void Supervisor::ArmHangup() {
+  hup_signals_.async_wait([this](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    log_->info("SIGHUP: asking every worker to reload");
+    SignalRole(Role::kSource, SIGHUP);
+    SignalRole(Role::kStage, SIGHUP);
+    ArmHangup();
+  });
 }
 
 void Supervisor::ArmSignals() {
@@ -345,7 +357,7 @@ bool Supervisor::AnyRunning(Role role) const {
 void Supervisor::SignalRole(Role role, int sig) {
   for (auto& p : procs_) {
     if (p->role != role) continue;
-    p->restart_timer->cancel();
+    if (sig != SIGHUP) p->restart_timer->cancel();  // stopping: no more restarts
     if (p->running) kill(p->pid, sig);
   }
 }
