@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,6 +76,23 @@ int Supervisor::Run() {
   if (ec) {
     log_->error("cannot create run directory {}: {}", spec_.run_dir, ec.message());
     return 1;
+  }
+  // One pipeline per run directory. The lock's descriptor is inherited by every worker (it is
+  // not close-on-exec), so it stays held until the last process of this run has exited — a new
+  // `sluice run` cannot start while workers of a previous one are still draining.
+  std::string lock_path = spec_.run_dir + "/lock";
+  int lock_fd = open(lock_path.c_str(), O_RDWR | O_CREAT, 0644);
+  if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    char holder[32] = {0};
+    if (lock_fd >= 0 && pread(lock_fd, holder, sizeof holder - 1, 0) < 0) holder[0] = 0;
+    log_->error("another `sluice run` (pid {}) or its workers are still using {}; stop it first (or set data_dir/run_dir)",
+                holder[0] ? holder : "?", spec_.run_dir);
+    if (lock_fd >= 0) close(lock_fd);
+    return 1;
+  }
+  if (ftruncate(lock_fd, 0) == 0) {
+    std::string pid = std::to_string(getpid()) + "\n";
+    if (pwrite(lock_fd, pid.data(), pid.size(), 0) < 0) log_->debug("cannot write pid to {}", lock_path);
   }
   // Stats: bind before any child starts so no early snapshot is lost.
   stats_sub_ = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::sub);
