@@ -36,7 +36,9 @@
 
 #include <cstdint>
 #include <cstring>
+#include <algorithm>
 #include <exception>
+#include <initializer_list>
 #include <stdexcept>
 #include <type_traits>
 #include <map>
@@ -117,11 +119,45 @@ class Config {
     if (v.empty() || v[0] == '/' || config_dir_.empty()) return v;
     return config_dir_ + "/" + v;
   }
+  // Throws std::runtime_error naming every top-level key that is not in `known` (with the
+  // closest known key), so that a typo in a plugin's config section stops the stage at start-up
+  // as a typo anywhere else in the pipeline file does (the host cannot know a plugin's keys).
+  void ExpectOnly(std::initializer_list<const char*> known) const {
+    std::string bad;
+    for (const std::string& k : Keys()) {
+      const char* closest = nullptr;
+      size_t best = k.size() / 2 + 1;
+      bool found = false;
+      for (const char* n : known) {
+        if (k == n) found = true;
+        size_t d = EditDistance(k, n);
+        if (d < best) best = d, closest = n;
+      }
+      if (found) continue;
+      bad += (bad.empty() ? "" : "; ") + std::string("unknown config key '") + k + "'";
+      if (closest) bad += std::string(" (did you mean '") + closest + "'?)";
+    }
+    if (!bad.empty()) throw std::runtime_error(bad);
+  }
   const std::string& yaml() const { return yaml_; }
   const std::string& data_dir() const { return data_dir_; }
   uint32_t worker() const { return worker_; }
 
  private:
+  static size_t EditDistance(const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    return row[b.size()];
+  }
   std::map<std::string, std::string> values_;
   std::string yaml_, config_dir_, data_dir_;
   uint32_t worker_ = 0;
