@@ -18,6 +18,21 @@ namespace sluice::testing {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// Fills in the variables ctest did not pass (see tests/support/CMakeLists.txt); a value set by the
+// caller always wins.
+struct DefaultEnvironment {
+  DefaultEnvironment() {
+    ::setenv("SLUICE_SHARED_DIR", SLUICE_TEST_SHARED_DIR, 0);
+    ::setenv("SLUICE_BIN", SLUICE_TEST_BIN, 0);
+    ::setenv("SLUICE_SOURCE_DIR", SLUICE_TEST_SOURCE_DIR, 0);
+    ::setenv("SLUICE_PLUGIN_PATH", SLUICE_TEST_PLUGIN_PATH, 0);
+  }
+} default_environment;
+
+}  // namespace
+
 std::string SharedDir() {
   if (const char* e = std::getenv("SLUICE_SHARED_DIR"); e && *e && fs::is_directory(e)) return e;
   return "";

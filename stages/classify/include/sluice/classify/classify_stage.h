@@ -1,0 +1,66 @@
+// ClassifyStage: the `classify` stage. It hosts any number of classifier plugins, runs them in
+// config order on each document (serialising the document once for all of them), and merges
+// their labels per axis (see LabelMerger).
+//
+//   - name: classify
+//     config:
+//       classifiers:
+//         - plugin: rules                  # a name in the plugin directories, or a path to a .so
+//           config: {rules: rules.yaml}    # handed to the plugin as it is
+//           on_error: nack                 # nack: the document fails as the plugin said
+//                                          #   (Transient → retried, Permanent → dead letter)
+//                                          # skip: ignore this classifier for this document
+//           isolation: none                # none | process (crash- and hang-proof, slower)
+//           timeout: 10s                   # isolation: process only
+//         - plugin: linear
+//           config: {model: topic.bin}
+//       merge: {topic: union}              # per axis: first | highest | union; others: first
+//       default_merge: first
+//       min_score: 0                       # ignore labels below this score
+//       fallback: {doc_type: 其他}          # value for an axis no classifier labelled
+//
+// Labels already on the document when it arrives (from an earlier classify stage) are kept and
+// count as the earliest classifier for `first`.
+//
+// Thread safety: like every Stage, used by one thread. Reload() (SIGHUP) re-creates every plugin
+// instance from the same config and swaps them in only if all succeed; plugins also reload their
+// own files (models, rules) when those change.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sluice/classify/classifier_host.h"
+#include "sluice/classify/label_merger.h"
+#include "sluice/stage.h"
+
+namespace sluice::classify {
+
+class ClassifyStage : public Stage {
+ public:
+  // Reads the stage config and opens every classifier. Returns InvalidArgument / NotFound naming
+  // the config file, line and plugin when one cannot be used.
+  static Status Create(const StageContext& ctx, std::unique_ptr<ClassifyStage>* out);
+
+  // OK with the merged labels appended; the first failing classifier's status (unless its
+  // on_error is skip) with the document unchanged.
+  Status Process(v1::Document& doc) override;
+  Status Reload() override;
+
+  size_t classifier_count() const { return hosts_.size(); }
+
+ private:
+  ClassifyStage(StageContext ctx, std::vector<ClassifierSpec> specs, std::vector<bool> skip_errors, LabelMerger merger);
+  Status OpenAll(std::vector<std::unique_ptr<ClassifierHost>>* out) const;
+
+  StageContext ctx_;
+  std::vector<ClassifierSpec> specs_;
+  std::vector<bool> skip_errors_;
+  LabelMerger merger_;
+  std::vector<std::unique_ptr<ClassifierHost>> hosts_;
+  std::string bytes_;
+  std::vector<std::vector<v1::Label>> sources_;
+};
+
+}  // namespace sluice::classify
