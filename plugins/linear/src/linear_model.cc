@@ -110,12 +110,12 @@ std::string Validate(const ModelData& d) {
 LinearModel::LinearModel(ModelData data) : data_(std::move(data)), extractor_(data_.features) {
   uint64_t cap = 16;
   while (cap < data_.keys.size() * 2) cap <<= 1;
-  table_.assign(cap, Slot{0, 0});
+  table_.assign(cap, Slot{0, 0, 0});
   mask_ = cap - 1;
   for (uint32_t r = 0; r < data_.keys.size(); ++r) {
     uint64_t i = data_.keys[r] & mask_;
     while (table_[i].key != 0) i = (i + 1) & mask_;
-    table_[i] = Slot{data_.keys[r], r};
+    table_[i] = Slot{data_.keys[r], r, data_.idf[r]};
   }
 }
 
@@ -128,12 +128,17 @@ std::unique_ptr<LinearModel> LinearModel::FromData(ModelData data, std::string* 
   return std::unique_ptr<LinearModel>(new LinearModel(std::move(data)));
 }
 
-int64_t LinearModel::Find(uint64_t hash) const {
+const LinearModel::Slot* LinearModel::FindSlot(uint64_t hash) const {
   for (uint64_t i = hash & mask_;; i = (i + 1) & mask_) {
     const Slot& s = table_[i];
-    if (s.key == hash) return s.row;
-    if (s.key == 0) return -1;
+    if (s.key == hash) return &s;
+    if (s.key == 0) return nullptr;
   }
+}
+
+int64_t LinearModel::Find(uint64_t hash) const {
+  const Slot* s = FindSlot(hash);
+  return s ? int64_t(s->row) : -1;
 }
 
 void LinearModel::Predict(std::string_view text, const std::vector<std::string_view>& words, Prediction* out) const {
@@ -143,11 +148,11 @@ void LinearModel::Predict(std::string_view text, const std::vector<std::string_v
   active.clear();
   double norm2 = 0;
   for (const HashedFeature& f : feats) {
-    int64_t row = Find(f.hash);
-    if (row < 0) continue;
-    float v = (1.0f + std::log(float(f.count))) * data_.idf[row];
+    const Slot* s = FindSlot(f.hash);
+    if (!s) continue;
+    float v = (f.count == 1 ? 1.0f : 1.0f + std::log(float(f.count))) * s->idf;
     norm2 += double(v) * v;
-    active.emplace_back(uint32_t(row), v);
+    active.emplace_back(s->row, v);
   }
   const size_t k = data_.labels.size();
   out->margin.assign(data_.bias.begin(), data_.bias.end());

@@ -90,10 +90,14 @@ class LinearModel {
   explicit LinearModel(ModelData data);
   ModelData data_;
   TextFeatures extractor_;
+  // The idf sits in the slot's padding, so a known n-gram costs one cache miss for its slot
+  // and one for its weight row.
   struct Slot {
     uint64_t key;
     uint32_t row;
+    float idf;
   };
+  const Slot* FindSlot(uint64_t hash) const;
   std::vector<Slot> table_;
   uint64_t mask_ = 0;
 };
