@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -16,6 +17,8 @@
 #include "sluice/linear/dataset.h"
 #include "sluice/linear/linear_model.h"
 #include "sluice/linear/trainer.h"
+#include "sluice/plugin_loader.h"
+#include "sluice/v1/document.pb.h"
 
 namespace sluice::classify {
 
@@ -159,16 +162,72 @@ int TrainCommand(int argc, char** argv) {
   return 0;
 }
 
+namespace {
+
+// `sluice classify --plugin P [--config YAML]`: each line becomes a document's title; prints its
+// labels as axis=value<TAB>score, one document per line. Exit 1 if any line failed.
+int ClassifyWithPlugin(const std::string& plugin, const std::string& config_text) {
+  Config config = std::filesystem::exists(config_text) && !std::filesystem::is_directory(config_text)
+                      ? Config::LoadFile(config_text)
+                      : Config::Parse(config_text.empty() ? "{}" : config_text, "--config");
+  Status st = config.status();
+  std::shared_ptr<PluginLibrary> lib;
+  if (st.ok()) st = PluginLibrary::Open(plugin, &lib);
+  if (st.ok() && lib->kind() != SLUICE_KIND_CLASSIFIER) st = Status::InvalidArgument(lib->path() + " is not a classifier plugin");
+  std::unique_ptr<PluginInstance> inst;
+  const std::string dir = std::filesystem::current_path().string();
+  if (st.ok()) st = lib->Create(config, dir, dir, 0, &inst);
+  if (!st.ok()) {
+    std::fprintf(stderr, "sluice classify: %s\n", st.message().c_str());
+    return 1;
+  }
+  int rc = 0;
+  std::string line;
+  for (size_t n = 1; std::getline(std::cin, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    v1::Document d;
+    d.set_id("stdin:" + std::to_string(n));
+    d.set_title(line);
+    st = inst->Process(d);
+    if (!st.ok()) {
+      std::fprintf(stderr, "sluice classify: line %zu: %s\n", n, st.ToString().c_str());
+      rc = 1;
+    }
+    std::string out;
+    for (const auto& l : d.labels()) {
+      char score[16];
+      std::snprintf(score, sizeof score, "%.2f", l.score());
+      out += (out.empty() ? "" : "\t") + l.axis() + "=" + l.value() + "\t" + score;
+    }
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  return rc;
+}
+
+}  // namespace
+
 int ClassifyCommand(int argc, char** argv) {
-  CLI::App app{"Label lines of text from stdin with a linear model: one output line per input line.", "sluice classify"};
-  std::string model_path;
+  CLI::App app{"Label lines of text from stdin: one output line per input line.\n"
+               "With --model, the label(s) of a linear model; with --plugin, the labels any classifier plugin gives a "
+               "document whose title is the line (axis=value<TAB>score …).",
+               "sluice classify"};
+  std::string model_path, plugin, plugin_config;
   bool scores = false, tsv = false;
   float threshold = -1;
-  app.add_option("-m,--model", model_path, "model written by `sluice train`")->required();
+  auto* model_opt = app.add_option("-m,--model", model_path, "model written by `sluice train`");
+  auto* plugin_opt = app.add_option("--plugin", plugin, "a classifier plugin (name or path) instead of a model");
+  app.add_option("--config", plugin_config, "the plugin's config: YAML text or a YAML file");
+  model_opt->excludes(plugin_opt);
   app.add_flag("--scores", scores, "print score<TAB>label (label last, as eval_cls.py reads it)");
   app.add_flag("--tsv", tsv, "input lines are text<TAB>label: classify the text before the last TAB");
   app.add_option("--threshold", threshold, "multi-label: probability for each further label (default: the model's)");
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
+  if (!plugin.empty()) return ClassifyWithPlugin(plugin, plugin_config);
+  if (model_path.empty()) {
+    std::fprintf(stderr, "sluice classify: give --model model.bin (from `sluice train`) or --plugin NAME\n");
+    return 64;
+  }
   auto model = LoadOrComplain(model_path, "classify");
   if (!model) return 1;
   std::ios::sync_with_stdio(false);
