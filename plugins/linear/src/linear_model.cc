@@ -251,8 +251,14 @@ std::unique_ptr<LinearModel> LinearModel::Load(const std::string& path, std::str
   if (!f) return fail(std::string("cannot open model file: ") + std::strerror(errno));
   std::stringstream ss;
   ss << f.rdbuf();
-  const std::string bytes = ss.str();
+  return FromBytes(ss.str(), path, error);
+}
 
+std::unique_ptr<LinearModel> LinearModel::FromBytes(const std::string& bytes, const std::string& path, std::string* error) {
+  auto fail = [&](const std::string& why) -> std::unique_ptr<LinearModel> {
+    if (error) *error = path + ": " + why;
+    return nullptr;
+  };
   if (bytes.size() < sizeof kMagic || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
     return fail("not a sluice linear model (the file does not start with \"SLUICELM\"); train one with `sluice train`");
   if (bytes.size() < sizeof kMagic + 4) return fail("truncated: the file ends inside its header");

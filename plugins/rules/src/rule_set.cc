@@ -80,6 +80,8 @@ struct SiteRule {
   float score = 0.8f;
 };
 
+constexpr size_t kRegexInputLimit = 600;  // bytes of a title the title_regex rules look at (200 CJK characters)
+
 const Strings kLevels = {"national", "province", "city", "county", "school"};
 
 // Reads the YAML tree with positions; the first error sticks.
@@ -234,6 +236,11 @@ std::unique_ptr<RuleSet> RuleSet::LoadFile(const std::string& path, std::string*
     }
     text = ss.str();
   }
+  return Parse(text, path, error);
+}
+
+std::unique_ptr<RuleSet> RuleSet::Parse(const std::string& text, const std::string& path, std::string* error) {
+  namespace fs = std::filesystem;
   TreeReader r(path, text);
   YAML::Node root;
   try {
@@ -466,8 +473,10 @@ void RuleSet::Impl::DocType(const RuleInput& in, std::vector<RuleLabel>* out) co
       why += " title contains " + *it;
     }
     if (Any(d.not_title_contains, in_title)) continue;
+    // std::regex recurses per character: bound the input so a huge title cannot exhaust the stack.
     if (!d.title_regex.empty() &&
-        !std::any_of(d.title_regex.begin(), d.title_regex.end(), [&](const std::regex& re) { return std::regex_search(title, re); }))
+        !std::any_of(d.title_regex.begin(), d.title_regex.end(),
+                     [&](const std::regex& re) { return std::regex_search(title.substr(0, kRegexInputLimit), re); }))
       continue;
     if (!d.title_regex.empty()) why += " title pattern";
     if (!d.column_contains.empty() && !Any(d.column_contains, [&](const std::string& w) { return Contains(column, w); })) continue;

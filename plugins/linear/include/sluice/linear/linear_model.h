@@ -65,6 +65,10 @@ class LinearModel {
   // truncated, or corrupt (checksum).
   static std::unique_ptr<LinearModel> Load(const std::string& path, std::string* error);
 
+  // Parses a model file's bytes; `name` stands for the file in error messages. Never trusts a
+  // size in the bytes before checking the bytes hold it.
+  static std::unique_ptr<LinearModel> FromBytes(const std::string& bytes, const std::string& name, std::string* error);
+
   // Writes the model to `path` (atomically: temporary file + rename). Returns false and sets
   // *error on I/O failure.
   bool Save(const std::string& path, std::string* error) const;

@@ -49,6 +49,10 @@ class RuleSet {
   // directory. Returns nullptr and sets *error naming the file, line and column.
   static std::unique_ptr<RuleSet> LoadFile(const std::string& path, std::string* error);
 
+  // Parses rules from `text` as if read from the file `path` (relative paths resolve against its
+  // directory).
+  static std::unique_ptr<RuleSet> Parse(const std::string& text, const std::string& path, std::string* error);
+
   // Appends the labels for `in`.
   void Classify(const RuleInput& in, std::vector<RuleLabel>* out) const;
 
