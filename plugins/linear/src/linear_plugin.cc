@@ -63,7 +63,10 @@ class LinearClassifier : public sdk::Classifier {
     std::string text = text_.Build(doc);
     if (text.empty()) return text_.Empty(axis, out);
     std::vector<std::string_view> words;
-    if (model_->data().features.word_min_n > 0) words = doc.Words();
+    if (model_->data().features.word_min_n > 0) {
+      words = doc.Words();  // the segment stage's tokens; without them, the text's own spaces
+      if (words.empty()) words = linear::TextFeatures::SplitWords(text);
+    }
     model_->Predict(text, words, &pred_);
     for (const auto& [cls, p] : model_->Decide(pred_, threshold_)) {
       if (p < min_score_) continue;

@@ -123,6 +123,29 @@ std::string TextFeatures::Normalize(std::string_view text, uint32_t max_chars) {
   return out;
 }
 
+std::vector<std::string_view> TextFeatures::SplitWords(std::string_view text) {
+  std::vector<std::string_view> out;
+  size_t start = 0, i = 0;
+  auto flush = [&](size_t end) {
+    if (end > start) out.push_back(text.substr(start, end - start));
+  };
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t width = 0;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') width = 1;
+    else if (text.compare(i, 3, "\u3000") == 0) width = 3;
+    if (width) {
+      flush(i);
+      i += width;
+      start = i;
+    } else {
+      ++i;
+    }
+  }
+  flush(text.size());
+  return out;
+}
+
 void TextFeatures::Extract(std::string_view text, const std::vector<std::string_view>& words,
                            std::vector<HashedFeature>* out) const {
   thread_local std::string norm;

@@ -249,7 +249,9 @@ std::unique_ptr<LinearModel> TrainerImpl::Run(TrainReport* report, std::string* 
       if (std::find(y_[i].begin(), y_[i].end(), c) == y_[i].end()) y_[i].push_back(c);
       sign_[c][i] = 1;
     }
-    extractor_.Extract(ex_[i].text, {}, &feats_[i]);
+    // Word features need words: training text is taken as segmented (space-separated).
+    const bool words = opt_.features.word_min_n > 0;
+    extractor_.Extract(ex_[i].text, words ? TextFeatures::SplitWords(ex_[i].text) : std::vector<std::string_view>{}, &feats_[i]);
   }
   Log("examples " + std::to_string(n) + ", labels " + std::to_string(k_) + (multi_ ? " (multi-label)" : ""));
 

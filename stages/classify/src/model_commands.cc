@@ -61,6 +61,12 @@ std::unique_ptr<LinearModel> LoadOrComplain(const std::string& path, const char*
   return model;
 }
 
+// The words a model with word features gets from a line of text (space-separated, as trained).
+std::vector<std::string_view> Words(const LinearModel& model, const std::string& text) {
+  if (model.data().features.word_min_n == 0) return {};
+  return linear::TextFeatures::SplitWords(text);
+}
+
 std::string JsonString(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
@@ -130,7 +136,7 @@ int TrainCommand(int argc, char** argv) {
   if (opt.threads <= 0) opt.threads = int(std::max(1u, std::thread::hardware_concurrency()));
   if (!quiet) opt.progress = [](const std::string& s) { std::fprintf(stderr, "sluice train: %s\n", s.c_str()); };
   if (opt.features.word_min_n > 0 && !quiet)
-    std::fprintf(stderr, "sluice train: word n-grams come from space-separated words of the text column\n");
+    std::fprintf(stderr, "sluice train: word n-grams come from the space-separated words of the text column\n");
 
   std::vector<Example> examples;
   std::string error;
@@ -140,12 +146,6 @@ int TrainCommand(int argc, char** argv) {
   }
   linear::TrainReport report;
   std::unique_ptr<LinearModel> model;
-  if (opt.features.word_min_n > 0) {
-    // Word features need words: the TSV text is taken as already segmented (space-separated).
-    // Training goes through the same Extract as prediction, which receives the words separately.
-    std::fprintf(stderr, "sluice train: --word-ngrams needs segmented training text; not supported from TSV yet\n");
-    return 64;
-  }
   model = linear::Train(examples, opt, &report, &error);
   if (!model) {
     std::fprintf(stderr, "sluice train: %s: %s\n", data.c_str(), error.c_str());
@@ -239,7 +239,7 @@ int ClassifyCommand(int argc, char** argv) {
       size_t tab = line.rfind('\t');
       if (tab != std::string::npos) line.resize(tab);
     }
-    model->Predict(line, {}, &pred);
+    model->Predict(line, Words(*model, line), &pred);
     out.clear();
     auto decided = model->Decide(pred, threshold);
     if (scores) {
@@ -297,7 +297,7 @@ int EvalCommand(int argc, char** argv) {
   auto t0 = std::chrono::steady_clock::now();
   std::vector<std::vector<std::string>> predicted(examples.size());
   for (size_t i = 0; i < examples.size(); ++i) {
-    model->Predict(examples[i].text, {}, &pred);
+    model->Predict(examples[i].text, Words(*model, examples[i].text), &pred);
     for (const auto& [c, p] : model->Decide(pred)) predicted[i].push_back(model->labels()[c]);
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

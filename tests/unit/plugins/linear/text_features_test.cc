@@ -63,6 +63,15 @@ TEST(TextFeaturesTest, WordNgramsOnlyWhenAsked) {
   EXPECT_EQ(words.size(), 4u + 3u);  // + 招生, 考试, 招生|考试
 }
 
+TEST(TextFeaturesTest, SplitsSegmentedText) {
+  auto w = TextFeatures::SplitWords("  体验 2D\u3000巅峰\t倚天 ");
+  ASSERT_EQ(w.size(), 4u);
+  EXPECT_EQ(w[0], "体验");
+  EXPECT_EQ(w[2], "巅峰");
+  EXPECT_EQ(w[3], "倚天");
+  EXPECT_TRUE(TextFeatures::SplitWords(" \t").empty());
+}
+
 TEST(TextFeaturesTest, ArbitraryBytesAreSafeAndBounded) {
   FeatureOptions o;
   o.max_chars = 100;

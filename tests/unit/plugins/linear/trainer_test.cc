@@ -85,6 +85,30 @@ TEST(TrainerTest, MultiLabelExamplesMakeAMultiLabelModel) {
   EXPECT_NE(std::find(got.begin(), got.end(), "学生资助"), got.end());
 }
 
+TEST(TrainerTest, WordNgramsFromSegmentedText) {
+  TrainOptions opt;
+  opt.c_values = {1};
+  opt.features.word_min_n = 1;
+  opt.features.word_max_n = 2;
+  std::vector<Example> ex;
+  for (const auto& e : Synthetic(20, 5)) {
+    Example s = e;
+    std::string spaced;
+    for (size_t i = 0; i < e.text.size(); i += 6) spaced += e.text.substr(i, 6) + " ";  // 2-character words
+    s.text = spaced;
+    ex.push_back(s);
+  }
+  std::string error;
+  auto with_words = Train(ex, opt, nullptr, &error);
+  ASSERT_TRUE(with_words) << error;
+  opt.features.word_min_n = opt.features.word_max_n = 0;
+  auto chars_only = Train(ex, opt, nullptr, &error);
+  EXPECT_GT(with_words->num_features(), chars_only->num_features());
+  Prediction p;
+  with_words->Predict("关于 做好 招生 工作", TextFeatures::SplitWords("关于 做好 招生 工作"), &p);
+  EXPECT_EQ(with_words->labels()[p.best], "招生考试");
+}
+
 TEST(TrainerTest, RejectsUnusableInput) {
   std::string error;
   TrainOptions opt;

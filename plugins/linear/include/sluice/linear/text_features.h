@@ -48,7 +48,12 @@ class TextFeatures {
   // `words`, sorted by hash with duplicates merged. Never fails; empty input gives only the marks.
   void Extract(std::string_view text, const std::vector<std::string_view>& words, std::vector<HashedFeature>* out) const;
 
-  // The normalised text without marks (for tests and for `sluice classify --explain`).
+  // The words of already segmented text: runs separated by white space (ASCII or U+3000). This is
+  // how training text and `sluice classify` input supply words; in a pipeline, the segment
+  // stage's tokens do.
+  static std::vector<std::string_view> SplitWords(std::string_view text);
+
+  // The normalised text without marks (for tests).
   static std::string Normalize(std::string_view text, uint32_t max_chars = 4096);
 
   const FeatureOptions& options() const { return opt_; }
