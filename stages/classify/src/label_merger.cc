@@ -35,8 +35,7 @@ MergePolicy LabelMerger::PolicyFor(const std::string& axis) const {
   return it == opt_.policy.end() ? opt_.default_policy : it->second;
 }
 
-void LabelMerger::Merge(const std::vector<std::vector<v1::Label>>& sources,
-                        google::protobuf::RepeatedPtrField<v1::Label>* out) const {
+void LabelMerger::Merge(std::vector<std::vector<v1::Label>>& sources, google::protobuf::RepeatedPtrField<v1::Label>* out) const {
   std::vector<std::string> axes;
   for (const auto& src : sources)
     for (const auto& l : src)
@@ -46,12 +45,13 @@ void LabelMerger::Merge(const std::vector<std::vector<v1::Label>>& sources,
   for (const std::string& axis : axes) {
     std::vector<v1::Label> picked;
     const MergePolicy policy = PolicyFor(axis);
-    for (const auto& src : sources) {
+    for (auto& src : sources) {
       bool from_this = false;
-      for (const auto& l : src) {
+      for (auto& l : src) {
         if (l.axis() != axis || l.value().empty() || Clamp(l.score()) < opt_.min_score) continue;
-        v1::Label c = l;
-        c.set_score(Clamp(l.score()));
+        v1::Label c = std::move(l);
+        l.set_axis("");  // taken: a moved-from label must not match this axis again
+        c.set_score(Clamp(c.score()));
         if (policy == MergePolicy::kHighest) {
           if (picked.empty()) picked.push_back(std::move(c));
           else if (c.score() > picked[0].score()) picked[0] = std::move(c);
@@ -73,7 +73,7 @@ void LabelMerger::Merge(const std::vector<std::vector<v1::Label>>& sources,
       std::stable_sort(picked.begin(), picked.end(), [](const v1::Label& a, const v1::Label& b) { return a.score() > b.score(); });
     }
     if (!picked.empty()) labelled.push_back(axis);
-    for (auto& l : picked) *out->Add() = std::move(l);
+    for (auto& l : picked) out->Add()->Swap(&l);
   }
   for (const auto& [axis, value] : opt_.fallback) {
     if (std::find(labelled.begin(), labelled.end(), axis) != labelled.end()) continue;

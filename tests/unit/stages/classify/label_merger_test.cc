@@ -16,8 +16,8 @@ v1::Label L(const std::string& axis, const std::string& value, float score, cons
   return l;
 }
 
-std::vector<std::string> Merged(const LabelMerger& m, const std::vector<std::vector<v1::Label>>& sources,
-                                const std::string& axis, std::vector<float>* scores = nullptr) {
+std::vector<std::string> Merged(const LabelMerger& m, std::vector<std::vector<v1::Label>> sources, const std::string& axis,
+                                std::vector<float>* scores = nullptr) {
   google::protobuf::RepeatedPtrField<v1::Label> out;
   m.Merge(sources, &out);
   std::vector<std::string> v;

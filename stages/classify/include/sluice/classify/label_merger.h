@@ -42,8 +42,9 @@ class LabelMerger {
   explicit LabelMerger(Options options) : opt_(std::move(options)) {}
 
   // `sources[i]` holds the labels classifier i gave (in config order). Appends the merged labels
-  // to `out`, axes in order of first appearance, then fallbacks in axis order.
-  void Merge(const std::vector<std::vector<v1::Label>>& sources, google::protobuf::RepeatedPtrField<v1::Label>* out) const;
+  // to `out`, axes in order of first appearance, then fallbacks in axis order. The labels that
+  // are kept are moved out of `sources` (the stage reuses its buffers; nothing is copied).
+  void Merge(std::vector<std::vector<v1::Label>>& sources, google::protobuf::RepeatedPtrField<v1::Label>* out) const;
 
   MergePolicy PolicyFor(const std::string& axis) const;
 
