@@ -9,7 +9,6 @@
 class KeywordClassifier : public sluice::sdk::Classifier {
  public:
   explicit KeywordClassifier(const sluice::sdk::Config& config) : axis_(config.Get("axis", "topic")) {
-    config.ExpectOnly({"axis", "keywords"});
     for (const std::string& word : config.Keys("keywords")) keywords_.emplace_back(word, config.Get("keywords." + word));
     if (keywords_.empty()) throw std::runtime_error("keywords: give at least one, e.g. {双减: 民办与校外培训}");
   }

@@ -156,7 +156,6 @@ std::unique_ptr<fasttext::FastText> LoadModel(const std::string& path, std::stri
 class FastTextClassifier : public sdk::Classifier {
  public:
   explicit FastTextClassifier(const sdk::Config& cfg) : text_(cfg) {
-    cfg.ExpectOnly({"model", "axis", "k", "threshold", "input", "fields", "on_empty", "labels", "reload_check"});
     path_ = cfg.Path("model");
     if (path_.empty()) throw std::runtime_error("config key 'model' is required (a fastText .bin or .ftz)");
     axis_ = cfg.Get("axis", "topic");

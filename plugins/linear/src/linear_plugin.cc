@@ -43,7 +43,6 @@ std::chrono::milliseconds ParseInterval(const std::string& s) {
 class LinearClassifier : public sdk::Classifier {
  public:
   explicit LinearClassifier(const sdk::Config& cfg) : text_(cfg) {
-    cfg.ExpectOnly({"model", "axis", "fields", "threshold", "min_score", "on_empty", "labels", "reload_check"});
     path_ = cfg.Path("model");
     if (path_.empty()) throw std::runtime_error("config key 'model' is required (a file written by `sluice train`)");
     axis_override_ = cfg.Get("axis");

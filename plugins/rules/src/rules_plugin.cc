@@ -49,7 +49,6 @@ std::chrono::milliseconds ParseInterval(const std::string& s) {
 class RulesClassifier : public sdk::Classifier {
  public:
   explicit RulesClassifier(const sdk::Config& cfg) {
-    cfg.ExpectOnly({"rules", "axes", "reload_check"});
     path_ = cfg.Has("rules") ? cfg.Path("rules") : ShippedRules();
     if (path_.empty()) throw std::runtime_error("rules: no rules file given and the shipped rules.yaml was not found");
     for (const std::string& a : cfg.List("axes")) {

@@ -18,7 +18,6 @@ class FaultyClassifier : public sluice::sdk::Classifier {
   explicit FaultyClassifier(const sluice::sdk::Config& cfg)
       : mode_(cfg.Get("mode", "ok")), trigger_(cfg.Get("trigger")), axis_(cfg.Get("axis", "doc_type")),
         value_(cfg.Get("value", "通知")), score_(float(cfg.GetDouble("score", 0.7))) {
-    cfg.ExpectOnly({"mode", "trigger", "axis", "value", "score"});
     if (mode_ == "refuse") throw std::runtime_error("refusing to start: mode is refuse");
   }
 

@@ -66,8 +66,9 @@ TEST_F(LinearPluginTest, MissingOrBadModelRefusesToStartNamingTheFile) {
   EXPECT_NE(st.message().find("junk.bin: truncated"), std::string::npos) << st.message();
   st = Create("{}");
   EXPECT_NE(st.message().find("'model' is required"), std::string::npos) << st.message();
+  Write(dir_.File("m.bin"), {{"考研英语复习", "3"}, {"股市大盘下跌", "2"}}, "news");
   st = Create("model: m.bin\nthreshhold: 0.3\n");
-  EXPECT_NE(st.message().find("did you mean 'threshold'"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find(R"(did you mean "threshold")"), std::string::npos) << st.message();
   st = Create("model: m.bin\nfields: [body]\n");
   EXPECT_NE(st.message().find("unknown document field 'body'"), std::string::npos) << st.message();
 }
