@@ -145,7 +145,7 @@ class ChildProcessHost : public ClassifierHost {
     ::close(sv[1]);
     if (rc != 0) {
       ::close(sv[0]);
-      return Status::IOError(binary + ": cannot start plugin host: " + std::strerror(rc));
+      return Status::IOError(spec_.where + ": " + binary + ": cannot start plugin host: " + std::strerror(rc));
     }
     pid_ = pid;
     fd_ = sv[0];
@@ -155,11 +155,12 @@ class ChildProcessHost : public ClassifierHost {
     std::string reply;
     if (!SendFrame(fd_, yaml) || !ReadReply(deadline, &code, &reply)) {
       std::string why = Reap();
-      return Status::InvalidArgument("classifier " + name_ + " (" + plugin_path_ + "): plugin host " + why);
+      return Status::InvalidArgument(spec_.where + ": classifier " + name_ + " (" + plugin_path_ + "): plugin host " + why);
     }
     if (code != SLUICE_OK) {
       Stop();
-      return Status::InvalidArgument(reply);
+      // The child saw only the YAML text; the position is the config section's in the pipeline file.
+      return Status::InvalidArgument(spec_.config.Where() + ": " + reply);
     }
     return Status::OK();
   }
@@ -251,14 +252,13 @@ Status ClassifierHost::Open(const ClassifierSpec& spec, const StageContext& ctx,
   std::string name = spec.name.empty() ? lib->name() : spec.name;
   if (spec.isolated) {
     auto host = std::make_unique<ChildProcessHost>(spec, ctx, lib->path(), name);
-    st = host->Start();
-    if (!st.ok()) return st.Annotate(spec.where);
+    SLUICE_RETURN_IF_ERROR(host->Start());
     *out = std::move(host);
     return Status::OK();
   }
   std::unique_ptr<PluginInstance> inst;
-  st = lib->Create(spec.config, ctx.config_dir, ctx.data_dir, ctx.worker, &inst);
-  if (!st.ok()) return st.Annotate(spec.where);
+  // The loader's message already names the config section's file and line.
+  SLUICE_RETURN_IF_ERROR(lib->Create(spec.config, ctx.config_dir, ctx.data_dir, ctx.worker, &inst));
   *out = std::make_unique<InProcessHost>(name, std::move(inst));
   return Status::OK();
 }
@@ -295,7 +295,11 @@ int PluginHostCommand(int argc, char** argv) {
   if (st.ok()) st = PluginLibrary::Open(plugin, &lib);
   if (st.ok()) st = lib->Create(config, config_dir, data_dir, worker, &inst);
   if (!st.ok()) {
-    SendReply(fd, SLUICE_PERMANENT, st.message());
+    // Drop the position of the YAML text this process was given; the stage adds the real one.
+    std::string msg = st.message();
+    const std::string here = config.Where() + ": ";
+    if (msg.compare(0, here.size(), here) == 0) msg.erase(0, here.size());
+    SendReply(fd, SLUICE_PERMANENT, msg);
     return 1;
   }
   if (!SendReply(fd, SLUICE_OK, "")) return 1;

@@ -17,6 +17,7 @@ Status ClassifyStage::Create(const StageContext& ctx, std::unique_ptr<ClassifySt
     s.where = e.Where();
     s.plugin = e.GetString("plugin");
     if (s.plugin.empty()) return Status::InvalidArgument(s.where + ": a classifier entry needs `plugin:` (a name or a path)");
+    if (s.plugin.find('/') != std::string::npos) s.plugin = ctx.ResolvePath(s.plugin);  // relative to the pipeline file
     s.name = e.GetString("name");
     s.config = e.Child("config");
     // The plugin validates its own keys (it alone knows them); mark them read for Finish().
@@ -76,6 +77,8 @@ Status ClassifyStage::Process(v1::Document& doc) {
   }
   doc.clear_labels();
   merger_.Merge(sources_, doc.mutable_labels());
+  if (ctx_.counters)
+    for (const auto& l : doc.labels()) ctx_.counters->Add("labels_" + l.classifier());
   return Status::OK();
 }
 

@@ -19,8 +19,10 @@
 //       min_score: 0                       # ignore labels below this score
 //       fallback: {doc_type: 其他}          # value for an axis no classifier labelled
 //
-// Labels already on the document when it arrives (from an earlier classify stage) are kept and
-// count as the earliest classifier for `first`.
+// Labels already on the document when it arrives (from an earlier classify stage) take part in
+// the merge as the earliest classifier. Counters: `labels_<classifier>` (labels each classifier
+// contributed after the merge; `labels_classify` are fallbacks) and `classifier_errors` (skipped
+// failures) appear in the stage's stats line.
 //
 // Thread safety: like every Stage, used by one thread. Reload() (SIGHUP) re-creates every plugin
 // instance from the same config and swaps them in only if all succeed; plugins also reload their
