@@ -61,24 +61,113 @@ Status ClassifyStage::OpenAll(std::vector<std::unique_ptr<ClassifierHost>>* out)
   return Status::OK();
 }
 
+namespace {
+
+// True when the serialized document has a top-level field `field` (a quick scan of tags; the
+// bytes are not parsed). Malformed bytes answer true, so they take the parsed path and fail there.
+bool HasField(const std::string& bytes, uint32_t field) {
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
+  const uint8_t* end = p + bytes.size();
+  auto varint = [&](uint64_t* v) {
+    *v = 0;
+    for (int shift = 0; shift < 64 && p < end; shift += 7) {
+      uint8_t b = *p++;
+      *v |= uint64_t(b & 0x7F) << shift;
+      if (!(b & 0x80)) return true;
+    }
+    return false;
+  };
+  while (p < end) {
+    uint64_t tag, n;
+    if (!varint(&tag)) return true;
+    if ((tag >> 3) == field) return true;
+    switch (tag & 7) {
+      case 0:
+        if (!varint(&n)) return true;
+        break;
+      case 1:
+        if (end - p < 8) return true;
+        p += 8;
+        break;
+      case 2:
+        if (!varint(&n) || n > uint64_t(end - p)) return true;
+        p += n;
+        break;
+      case 5:
+        if (end - p < 4) return true;
+        p += 4;
+        break;
+      default:
+        return true;
+    }
+  }
+  return false;
+}
+
+constexpr uint32_t kLabelsField = 32;  // Document.labels
+
+}  // namespace
+
+Status ClassifyStage::RunClassifiers(const std::string& bytes, const std::string& doc_id) {
+  for (size_t i = 0; i < hosts_.size(); ++i) {
+    Status st = hosts_[i]->Classify(bytes, &sources_[i + 1]);
+    if (st.ok()) continue;
+    if (!skip_errors_[i]) return st;
+    sources_[i + 1].clear();
+    if (ctx_.counters) ctx_.counters->Add("classifier_errors");
+    if (ctx_.log) ctx_.log->warn("classifier {} skipped for document {}: {}", hosts_[i]->name(), doc_id, st.ToString());
+  }
+  return Status::OK();
+}
+
+void ClassifyStage::Count(const google::protobuf::RepeatedPtrField<v1::Label>& labels) {
+  if (!ctx_.counters) return;
+  for (const auto& l : labels) ctx_.counters->Add("labels_" + l.classifier());
+}
+
 Status ClassifyStage::Process(v1::Document& doc) {
   bytes_.clear();
   if (!doc.SerializeToString(&bytes_)) return Status::Permanent("classify: the document does not serialize");
   sources_.resize(hosts_.size() + 1);
   for (auto& s : sources_) s.clear();
   sources_[0].assign(doc.labels().begin(), doc.labels().end());
-  for (size_t i = 0; i < hosts_.size(); ++i) {
-    Status st = hosts_[i]->Classify(bytes_, &sources_[i + 1]);
-    if (st.ok()) continue;
-    if (!skip_errors_[i]) return st;
-    sources_[i + 1].clear();
-    if (ctx_.counters) ctx_.counters->Add("classifier_errors");
-    if (ctx_.log) ctx_.log->warn("classifier {} skipped for document {}: {}", hosts_[i]->name(), doc.id(), st.ToString());
-  }
+  SLUICE_RETURN_IF_ERROR(RunClassifiers(bytes_, doc.id()));
   doc.clear_labels();
   merger_.Merge(sources_, doc.mutable_labels());
-  if (ctx_.counters)
-    for (const auto& l : doc.labels()) ctx_.counters->Add("labels_" + l.classifier());
+  Count(doc.labels());
+  return Status::OK();
+}
+
+Status ClassifyStage::ProcessSerialized(std::string& bytes) {
+  if (HasField(bytes, kLabelsField)) {
+    v1::Document doc;
+    if (!doc.ParseFromString(bytes)) return Status::Permanent("classify: malformed document bytes");
+    SLUICE_RETURN_IF_ERROR(Process(doc));
+    bytes.clear();
+    if (!doc.SerializeToString(&bytes)) return Status::Permanent("classify: the document does not serialize");
+    return Status::OK();
+  }
+  sources_.resize(hosts_.size() + 1);
+  for (auto& s : sources_) s.clear();
+  SLUICE_RETURN_IF_ERROR(RunClassifiers(bytes, ""));
+  merged_.Clear();
+  merger_.Merge(sources_, &merged_);
+  for (const v1::Label& l : merged_) {
+    label_bytes_.clear();
+    l.SerializeToString(&label_bytes_);
+    // tag (32 << 3 | 2) = 258 as a varint, the length, the label.
+    bytes.push_back(char(0x82));
+    bytes.push_back(char(0x02));
+    for (uint64_t n = label_bytes_.size(); ; n >>= 7) {
+      if (n < 0x80) {
+        bytes.push_back(char(n));
+        break;
+      }
+      bytes.push_back(char((n & 0x7F) | 0x80));
+    }
+    bytes += label_bytes_;
+  }
+  Count(merged_);
   return Status::OK();
 }
 

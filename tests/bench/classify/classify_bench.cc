@@ -9,6 +9,8 @@
 //               stage does: it serializes once for all its plugins)
 //   abi-doc     PluginInstance::Process(Document) (serialization included)
 //   stage       ClassifyStage::Process with the linear plugin (serialize, plugin, merge)
+//   stage-wire  ClassifyStage::ProcessSerialized: the runner's fast path (received bytes in,
+//               labels appended; no parse or serialization of the document)
 //   isolated    the same stage with isolation: process (a pipe round trip per document)
 // and prints docs/s, µs/doc and the ABI overhead against `direct`, as a share of the model's own
 // time and of the 33.3 µs/doc budget of the 30k docs/s bar. Times are this thread's CPU time
@@ -110,6 +112,7 @@ int main(int argc, char** argv) {
   auto isolated_stage = make_stage("    isolation: process\n");
 
   v1::Document out;
+  std::string wire;
   struct Variant {
     const char* name;
     std::function<void(size_t)> run;
@@ -121,6 +124,7 @@ int main(int argc, char** argv) {
       {"abi-bytes", [&](size_t i) { out.Clear(); if (!inst->ProcessSerialized(bytes[i], out).ok()) std::abort(); sink += size_t(out.labels_size()); }},
       {"abi-doc", [&](size_t i) { docs[i].clear_labels(); if (!inst->Process(docs[i]).ok()) std::abort(); sink += size_t(docs[i].labels_size()); }},
       {"stage", [&](size_t i) { docs[i].clear_labels(); if (!stage->Process(docs[i]).ok()) std::abort(); sink += size_t(docs[i].labels_size()); }},
+      {"stage-wire", [&](size_t i) { wire.assign(bytes[i]); if (!stage->ProcessSerialized(wire).ok()) std::abort(); sink += wire.size(); }},
       {"isolated", [&](size_t i) { docs[i].clear_labels(); if (!isolated_stage->Process(docs[i]).ok()) std::abort(); sink += size_t(docs[i].labels_size()); }, true},
   };
   // Rounds interleave the variants, so a noisy neighbour on a shared machine slows all of them

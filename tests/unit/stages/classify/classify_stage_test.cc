@@ -97,6 +97,52 @@ TEST_F(ClassifyStageTest, NamesClassifiersAndKeepsEarlierLabelsInTheMerge) {
   EXPECT_EQ(e.labels(0).classifier(), "faulty");  // the plugin names its labels, not the config
 }
 
+TEST_F(ClassifyStageTest, SerializedPathGivesTheSameDocumentAsTheParsedOne) {
+  std::unique_ptr<ClassifyStage> stage;
+  ASSERT_TRUE(Make("classifiers:\n"
+                   "  - {plugin: " + kFaulty + ", config: {axis: topic, value: 基础教育, score: 0.8}}\n"
+                   "  - {plugin: " + kFaulty + ", config: {axis: topic, value: 安全稳定, score: 0.95}}\n"
+                   "  - {plugin: " + kFaulty + ", config: {axis: doc_type, value: 通知}}\n"
+                   "fallback: {region: '000000'}\n",
+                   &stage).ok());
+  ASSERT_TRUE(stage->Serialized());
+  for (bool with_earlier_label : {false, true}) {
+    v1::Document parsed = Doc("关于做好安全工作的通知");
+    parsed.set_text(std::string(2000, 'x'));
+    (*parsed.mutable_metadata())["k"] = "v";
+    if (with_earlier_label) {
+      v1::Label* l = parsed.add_labels();
+      l->set_axis("doc_type");
+      l->set_value("公告");
+      l->set_score(1);
+      l->set_classifier("upstream");
+    }
+    std::string bytes;
+    ASSERT_TRUE(parsed.SerializeToString(&bytes));
+    ASSERT_TRUE(stage->Process(parsed).ok());
+    ASSERT_TRUE(stage->ProcessSerialized(bytes).ok());
+    v1::Document fast;
+    ASSERT_TRUE(fast.ParseFromString(bytes));
+    EXPECT_EQ(fast.SerializeAsString(), parsed.SerializeAsString()) << with_earlier_label;
+    EXPECT_EQ(Values(fast, "topic"), (std::vector<std::string>{"安全稳定", "基础教育"}));
+    EXPECT_EQ(Values(fast, "doc_type"), std::vector<std::string>{with_earlier_label ? "公告" : "通知"});
+    EXPECT_EQ(Values(fast, "region"), std::vector<std::string>{"000000"});
+  }
+  EXPECT_EQ(counters_.values["labels_faulty"], 4u * 2 + 2 * 1);
+}
+
+TEST_F(ClassifyStageTest, SerializedPathReportsFailuresAndGarbage) {
+  std::unique_ptr<ClassifyStage> stage;
+  ASSERT_TRUE(Make("classifiers:\n  - {plugin: " + kFaulty + ", config: {mode: permanent}}\n", &stage).ok());
+  std::string bytes = Doc("x").SerializeAsString();
+  const std::string before = bytes;
+  Status st = stage->ProcessSerialized(bytes);
+  EXPECT_TRUE(st.IsPermanent());
+  EXPECT_EQ(bytes, before);  // a failed document is not changed
+  std::string garbage = "\xff\xff\xff\xff";
+  EXPECT_TRUE(stage->ProcessSerialized(garbage).IsPermanent());
+}
+
 TEST_F(ClassifyStageTest, ThrowingPluginNacksTheDocumentTransientAndStaysAlive) {
   std::unique_ptr<ClassifyStage> stage;
   ASSERT_TRUE(Make("classifiers:\n  - {plugin: " + kFaulty + ", config: {mode: throw, trigger: 坏}}\n", &stage).ok());

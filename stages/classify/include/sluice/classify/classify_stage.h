@@ -48,6 +48,16 @@ class ClassifyStage : public Stage {
   // OK with the merged labels appended; the first failing classifier's status (unless its
   // on_error is skip) with the document unchanged.
   Status Process(v1::Document& doc) override;
+
+  // Design note — the serialized fast path. Plugins take serialized documents anyway, so the
+  // runner hands this stage the received bytes: each plugin reads them, and the merged labels are
+  // appended to them as serialized `labels` fields (appending is merging, in protobuf). The host
+  // never parses or re-serialises the document — which, for a page with its text and tokens,
+  // costs more than classifying it. A document that arrives with labels already takes the parsed
+  // path, because the merge may drop some of them.
+  bool Serialized() const override { return true; }
+  Status ProcessSerialized(std::string& bytes) override;
+
   Status Reload() override;
 
   size_t classifier_count() const { return hosts_.size(); }
@@ -55,14 +65,18 @@ class ClassifyStage : public Stage {
  private:
   ClassifyStage(StageContext ctx, std::vector<ClassifierSpec> specs, std::vector<bool> skip_errors, LabelMerger merger);
   Status OpenAll(std::vector<std::unique_ptr<ClassifierHost>>* out) const;
+  // Runs every classifier on `bytes` into sources_[1..]; the first failure that is not skipped.
+  Status RunClassifiers(const std::string& bytes, const std::string& doc_id);
+  void Count(const google::protobuf::RepeatedPtrField<v1::Label>& labels);
 
   StageContext ctx_;
   std::vector<ClassifierSpec> specs_;
   std::vector<bool> skip_errors_;
   LabelMerger merger_;
   std::vector<std::unique_ptr<ClassifierHost>> hosts_;
-  std::string bytes_;
+  std::string bytes_, label_bytes_;
   std::vector<std::vector<v1::Label>> sources_;
+  google::protobuf::RepeatedPtrField<v1::Label> merged_;
 };
 
 }  // namespace sluice::classify
