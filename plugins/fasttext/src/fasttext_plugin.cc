@@ -165,21 +165,12 @@ class FastTextClassifier : public sdk::Classifier {
     input_ = cfg.Get("input", "chars");
     if (input_ != "chars" && input_ != "words" && input_ != "raw")
       throw std::runtime_error("input: expected chars, words or raw, got '" + input_ + "'");
-    const std::string interval = cfg.Get("reload_check", "2s");
-    size_t used = 0;
-    double v = std::stod(interval, &used);
-    const std::string unit = interval.substr(used);
-    if (!unit.empty() && unit != "s" && unit != "ms") throw std::runtime_error("reload_check: expected e.g. 2s or 500ms");
-    watch_ = linear::FileWatch(path_, std::chrono::milliseconds(int64_t(unit == "ms" ? v : v * 1000)));
-    linear::FileStamp stamp = linear::FileStamp::Of(path_);
-    std::string error;
-    model_ = LoadModel(path_, &error);
-    if (!model_) throw std::runtime_error(error);
-    watch_.Accept(stamp);
+    model_ = std::make_unique<linear::ReloadingFile<fasttext::FastText>>(
+        path_, linear::ParseReloadInterval(cfg.Get("reload_check", "2s")), &LoadModel, "fasttext");
   }
 
   sdk::Result Classify(const sdk::Document& doc, std::vector<sdk::Label>& out) override {
-    MaybeReload();
+    fasttext::FastText& model = model_->Get();
     std::string line;
     if (input_ == "words") {
       for (std::string_view w : doc.Words())
@@ -201,7 +192,7 @@ class FastTextClassifier : public sdk::Classifier {
     line.push_back('\n');
     std::istringstream in(line);
     predictions_.clear();
-    model_->predictLine(in, predictions_, k_, threshold_);
+    model.predictLine(in, predictions_, k_, threshold_);
     for (const auto& [prob, raw] : predictions_) {
       std::string label = raw.compare(0, 9, "__label__") == 0 ? raw.substr(9) : raw;
       out.push_back({axis_, text_.Map(label), std::min(1.0f, std::max(0.0f, float(prob)))});
@@ -210,25 +201,11 @@ class FastTextClassifier : public sdk::Classifier {
   }
 
  private:
-  void MaybeReload() {
-    linear::FileStamp now;
-    if (!watch_.Poll(&now)) return;
-    watch_.Accept(now);
-    std::string error;
-    auto fresh = LoadModel(path_, &error);
-    if (!fresh) {
-      std::fprintf(stderr, "fasttext: keeping the previous model: %s\n", error.c_str());
-      return;
-    }
-    model_ = std::move(fresh);
-  }
-
   linear::DocumentText text_;
   std::string path_, axis_, input_;
   int32_t k_ = 1;
   float threshold_ = 0;
-  linear::FileWatch watch_;
-  std::unique_ptr<fasttext::FastText> model_;
+  std::unique_ptr<linear::ReloadingFile<fasttext::FastText>> model_;
   std::vector<std::pair<fasttext::real, std::string>> predictions_;
 };
 

@@ -37,15 +37,6 @@ std::string ShippedRules() {
   return "";
 }
 
-std::chrono::milliseconds ParseInterval(const std::string& s) {
-  size_t used = 0;
-  double v = std::stod(s, &used);
-  std::string unit = s.substr(used);
-  if (unit.empty() || unit == "s") return std::chrono::milliseconds(int64_t(v * 1000));
-  if (unit == "ms") return std::chrono::milliseconds(int64_t(v));
-  throw std::runtime_error("reload_check: expected a duration such as 2s or 500ms, got '" + s + "'");
-}
-
 class RulesClassifier : public sdk::Classifier {
  public:
   explicit RulesClassifier(const sdk::Config& cfg) {
@@ -56,7 +47,7 @@ class RulesClassifier : public sdk::Classifier {
         throw std::runtime_error("axes: unknown axis '" + a + "' (rules label issuer_level, region, doc_type, topic)");
       axes_.insert(a);
     }
-    interval_ = ParseInterval(cfg.Get("reload_check", "2s"));
+    interval_ = linear::ParseReloadInterval(cfg.Get("reload_check", "2s"));
     std::string error;
     Load(&error);
     if (!rules_) throw std::runtime_error(error);

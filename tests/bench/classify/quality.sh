@@ -8,16 +8,9 @@
 # in the same run. Prints accuracy, macro-F1, education F1 and prediction docs/s for both.
 # Needs /usr/bin/python3 with python3-sklearn (Debian) for the anchor.
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-build=${1:-$root/build}
-shared=${2:-${SLUICE_SHARED_DIR:-$root/../shared}}
-data=$shared/data/cls/thucnews_title
+. "$(cd "$(dirname "$0")" && pwd)/bench_env.sh"
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
-[ -f "$data/dev.txt" ] || { echo "quality.sh: no $data/dev.txt (needs ../shared)" >&2; exit 2; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 
 start=$(date +%s.%N)
 "$build/bin/sluice" train --axis news "$data/dev.txt" -o "$tmp/news.bin" --threads 1 2> "$tmp/train.log"

@@ -6,14 +6,7 @@
 # Trains a model on dev.txt (once, into a temporary directory) and runs classify_bench over the
 # 10,000 test titles on one core (taskset when available).
 set -eu
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../../.." && pwd)
-build=${1:-$root/build}
-shared=${2:-${SLUICE_SHARED_DIR:-$root/../shared}}
-data=$shared/data/cls/thucnews_title
-[ -f "$data/dev.txt" ] || { echo "speed.sh: no $data/dev.txt (needs ../shared)" >&2; exit 2; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(cd "$(dirname "$0")" && pwd)/bench_env.sh"
 "$build/bin/sluice" train --axis news "$data/dev.txt" -o "$tmp/news.bin" --threads 1 -q
 pin=""
 command -v taskset >/dev/null 2>&1 && pin="taskset -c 0"

@@ -13,6 +13,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace sluice::linear {
@@ -68,6 +72,59 @@ class FileWatch {
   std::chrono::milliseconds interval_{0};
   std::chrono::steady_clock::time_point last_{};
   FileStamp stamp_;
+};
+
+// Parses a plugin's `reload_check` value: "2s", "500ms", "1m" or a number of seconds; "0" turns
+// reloading off. Throws std::runtime_error (a plugin's way to refuse its config) on anything else.
+inline std::chrono::milliseconds ParseReloadInterval(const std::string& text) {
+  size_t used = 0;
+  double v = -1;
+  try {
+    v = std::stod(text, &used);
+  } catch (...) {
+  }
+  const std::string unit = v >= 0 ? text.substr(used) : "?";
+  if (unit.empty() || unit == "s") return std::chrono::milliseconds(int64_t(v * 1000));
+  if (unit == "ms") return std::chrono::milliseconds(int64_t(v));
+  if (unit == "m") return std::chrono::milliseconds(int64_t(v * 60000));
+  throw std::runtime_error("reload_check: expected a duration such as 2s or 500ms, got '" + text + "'");
+}
+
+// A value loaded from one file (a model) and replaced when the file changes: `load` runs on the
+// new file and its result replaces the old value only when it succeeds; a file that does not load
+// is reported once on stderr (tagged `what`) and the old value stays.
+template <class T>
+class ReloadingFile {
+ public:
+  using Loader = std::function<std::unique_ptr<T>(const std::string& path, std::string* error)>;
+
+  // Loads the file now; throws std::runtime_error with the loader's message when it fails.
+  ReloadingFile(std::string path, std::chrono::milliseconds interval, Loader load, std::string what)
+      : watch_(path, interval), load_(std::move(load)), what_(std::move(what)) {
+    FileStamp stamp = FileStamp::Of(watch_.path());
+    std::string error;
+    value_ = load_(watch_.path(), &error);
+    if (!value_) throw std::runtime_error(error);
+    watch_.Accept(stamp);
+  }
+
+  // The current value, after reloading it if its file changed.
+  T& Get() {
+    FileStamp now;
+    if (watch_.Poll(&now)) {
+      watch_.Accept(now);
+      std::string error;
+      if (auto fresh = load_(watch_.path(), &error)) value_ = std::move(fresh);
+      else std::fprintf(stderr, "%s: keeping the previous version: %s\n", what_.c_str(), error.c_str());
+    }
+    return *value_;
+  }
+
+ private:
+  FileWatch watch_;
+  Loader load_;
+  std::string what_;
+  std::unique_ptr<T> value_;
 };
 
 }  // namespace sluice::linear
