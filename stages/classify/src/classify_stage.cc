@@ -115,7 +115,9 @@ Status ClassifyStage::RunClassifiers(const std::string& bytes, const std::string
     if (!skip_errors_[i]) return st;
     sources_[i + 1].clear();
     if (ctx_.counters) ctx_.counters->Add("classifier_errors");
-    if (ctx_.log) ctx_.log->warn("classifier {} skipped for document {}: {}", hosts_[i]->name(), doc_id, st.ToString());
+    // On the wire path the document is not parsed, so its id is not at hand; the runner's trace has it.
+    if (ctx_.log)
+      ctx_.log->warn("classifier {} skipped{}: {}", hosts_[i]->name(), doc_id.empty() ? "" : " for document " + doc_id, st.ToString());
   }
   return Status::OK();
 }
