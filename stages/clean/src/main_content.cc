@@ -1,0 +1,224 @@
+#include "main_content.h"
+
+#include <libxml/xpath.h>
+
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+#include <unordered_map>
+
+#include "boilerplate.h"
+
+namespace sluice::clean::internal {
+
+namespace {
+
+// class/id tokens of page furniture.
+constexpr std::string_view kNegativeHints[] = {
+    "nav", "navbar", "menu", "footer", "foot", "sidebar", "side", "aside", "comment", "comments", "share",
+    "bdshare", "related", "relate", "recommend", "breadcrumb", "crumb", "position", "location", "pager",
+    "pagination", "copyright", "ad", "ads", "advert", "banner", "toolbar", "tools", "hot", "rank", "login",
+    "search", "bottom", "friendlink", "links", "prenext", "prev", "next", "print", "fontsize", "qrcode",
+    "ewm", "erweima", "fenxiang", "xgwz", "xglj", "tuijian", "dqwz",
+};
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
+}
+
+bool HasNegativeHint(const HtmlDocument& doc, int i) {
+  Tag t = doc.element(i).tag;
+  if (t == Tag::kNav || t == Tag::kFooter || t == Tag::kAside) return true;
+  if (!HtmlDocument::Attr(doc.element(i).node, "class") && !HtmlDocument::Attr(doc.element(i).node, "id")) return false;
+  for (const std::string& tok : doc.HintTokens(i))
+    for (std::string_view h : kNegativeHints)
+      if (tok == h) return true;
+  return false;
+}
+
+// Calls f(token) for each whitespace-separated token of `s`.
+template <typename F>
+void ForEachToken(const char* s, F&& f) {
+  if (!s) return;
+  std::string_view v(s);
+  size_t i = 0;
+  while (i < v.size()) {
+    while (i < v.size() && std::isspace(static_cast<unsigned char>(v[i]))) ++i;
+    size_t j = i;
+    while (j < v.size() && !std::isspace(static_cast<unsigned char>(v[j]))) ++j;
+    if (j > i) f(v.substr(i, j - i));
+    i = j;
+  }
+}
+
+}  // namespace
+
+SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
+  const int n = doc.size();
+  SubtreeScores s;
+  s.score.assign(static_cast<size_t>(n), 0.0);
+  s.chars.assign(static_cast<size_t>(n), 0);
+  s.link_chars.assign(static_cast<size_t>(n), 0);
+  s.links.assign(static_cast<size_t>(n), 0);
+
+  // The text of short blocks, for the furniture phrases.
+  std::unordered_map<int, std::string> short_text;
+  for (const TextRun& r : doc.runs()) {
+    const Element& o = doc.element(r.owner);
+    if (o.chars + o.link_chars < 100) short_text[r.owner].append(r.text);
+  }
+
+  for (int i = 0; i < n; ++i) {
+    const Element& e = doc.element(i);
+    if (e.flags & kSkipped) continue;
+    s.chars[static_cast<size_t>(i)] = e.chars;
+    s.link_chars[static_cast<size_t>(i)] = e.link_chars;
+    s.links[static_cast<size_t>(i)] = e.links;
+    const int total = e.chars + e.link_chars;
+    if (total == 0) continue;
+    const double ld = static_cast<double>(e.link_chars) / total;
+    double w = 0;
+    auto it = total < 100 ? short_text.find(i) : short_text.end();
+    if (it != short_text.end() && IsFurniturePhrase(it->second)) {
+      w = -2.0 * total;
+    } else if (ld > 0.5) {
+      w = -ld * total;
+    } else if (e.chars >= 10 && e.punct >= 1) {
+      w = e.chars * (1.0 - ld);
+    } else if (e.chars >= 40) {
+      w = 0.5 * e.chars * (1.0 - ld);
+    }
+    s.score[static_cast<size_t>(i)] = w;
+  }
+  // Children follow their parent in pre-order, so one backwards pass sums every subtree.
+  for (int i = n - 1; i >= 0; --i) {
+    const Element& e = doc.element(i);
+    if (e.flags & kSkipped) continue;
+    double& sc = s.score[static_cast<size_t>(i)];
+    if (sc > 0 && HasNegativeHint(doc, i)) sc *= 0.3;
+    if (e.parent >= 0) {
+      size_t p = static_cast<size_t>(e.parent);
+      s.score[p] += sc;
+      s.chars[p] += s.chars[static_cast<size_t>(i)];
+      s.link_chars[p] += s.link_chars[static_cast<size_t>(i)];
+      s.links[p] += s.links[static_cast<size_t>(i)];
+    }
+  }
+  return s;
+}
+
+int BestByScore(const HtmlDocument& doc, const SubtreeScores& scores) {
+  double best = 0;
+  for (int i = 0; i < doc.size(); ++i)
+    if (!(doc.element(i).flags & kSkipped)) best = std::max(best, scores.score[static_cast<size_t>(i)]);
+  if (best <= 0) return -1;
+  // Among near-best subtrees, the smallest: wrappers that add only neutral lines lose.
+  int pick = -1;
+  int pick_size = 0;
+  for (int i = 0; i < doc.size(); ++i) {
+    const Element& e = doc.element(i);
+    if (e.flags & kSkipped) continue;
+    if (scores.score[static_cast<size_t>(i)] < 0.98 * best) continue;
+    int size = e.end - i;
+    if (pick < 0 || size < pick_size) {
+      pick = i;
+      pick_size = size;
+    }
+  }
+  return pick;
+}
+
+std::vector<int> EvaluateXPath(const HtmlDocument& doc, const std::string& xpath) {
+  std::vector<int> out;
+  xmlXPathContextPtr ctx = xmlXPathNewContext(doc.doc());
+  if (!ctx) return out;
+  xmlXPathObjectPtr obj = xmlXPathEvalExpression(reinterpret_cast<const xmlChar*>(xpath.c_str()), ctx);
+  if (obj && obj->type == XPATH_NODESET && obj->nodesetval) {
+    for (int k = 0; k < obj->nodesetval->nodeNr; ++k) {
+      int idx = HtmlDocument::IndexOf(obj->nodesetval->nodeTab[k]);
+      if (idx >= 0 && !(doc.element(idx).flags & kSkipped)) out.push_back(idx);
+    }
+  }
+  if (obj) xmlXPathFreeObject(obj);
+  xmlXPathFreeContext(ctx);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+int FindKnownContainer(const HtmlDocument& doc, const SubtreeScores& scores,
+                       const std::vector<ContainerSelector>& selectors, std::string* which) {
+  if (selectors.empty()) return -1;
+  std::vector<std::vector<int>> matches(selectors.size());
+  bool simple = false;
+  for (const ContainerSelector& sel : selectors) simple = simple || sel.xpath.empty();
+  if (simple) {
+    for (int i = 0; i < doc.size(); ++i) {
+      const Element& e = doc.element(i);
+      if (e.flags & kSkipped) continue;
+      const char* cls = HtmlDocument::Attr(e.node, "class");
+      const char* id = HtmlDocument::Attr(e.node, "id");
+      if (!cls && !id) continue;
+      for (size_t k = 0; k < selectors.size(); ++k) {
+        const ContainerSelector& sel = selectors[k];
+        bool hit = false;
+        if (!sel.id.empty() && id) hit = EqualsIgnoreCase(id, sel.id);
+        if (!hit && !sel.klass.empty() && cls)
+          ForEachToken(cls, [&](std::string_view tok) { hit = hit || EqualsIgnoreCase(tok, sel.klass); });
+        if (hit) matches[k].push_back(i);
+      }
+    }
+  }
+  for (size_t k = 0; k < selectors.size(); ++k)
+    if (!selectors[k].xpath.empty()) matches[k] = EvaluateXPath(doc, selectors[k].xpath);
+
+  for (size_t k = 0; k < selectors.size(); ++k) {
+    int best = -1;
+    int outer_end = -1;
+    for (int i : matches[k]) {
+      if (i < outer_end) continue;  // inside an earlier match
+      outer_end = doc.element(i).end;
+      const Element& e = doc.element(i);
+      bool usable = scores.chars[static_cast<size_t>(i)] + scores.link_chars[static_cast<size_t>(i)] > 0 ||
+                    (e.flags & kHasImage);
+      if (!usable) continue;
+      if (best < 0 || scores.score[static_cast<size_t>(i)] > scores.score[static_cast<size_t>(best)]) best = i;
+    }
+    if (best >= 0) {
+      if (which) *which = selectors[k].text;
+      return best;
+    }
+  }
+  return -1;
+}
+
+void PruneContainer(const HtmlDocument& doc, const SubtreeScores& scores, int root, std::vector<uint8_t>* drop) {
+  const Element& r = doc.element(root);
+  const double root_score = std::max(1.0, scores.score[static_cast<size_t>(root)]);
+  for (int j = root + 1; j < r.end;) {
+    const Element& e = doc.element(j);
+    if (e.flags & kSkipped) {
+      j = e.end;
+      continue;
+    }
+    const size_t js = static_cast<size_t>(j);
+    const int total = scores.chars[js] + scores.link_chars[js];
+    const double score = scores.score[js];
+    bool cut = false;
+    // A list of links (related articles, tag clouds, navigation inside the container).
+    if (total >= 20 && scores.links[js] >= 3 && scores.link_chars[js] > 0.6 * total) cut = true;
+    // A share/related/comment bar that holds little of the article.
+    if (!cut && score < 0.2 * root_score && HasNegativeHint(doc, j)) cut = true;
+    if (cut) {
+      (*drop)[js] = 1;
+      j = e.end;
+    } else {
+      ++j;
+    }
+  }
+}
+
+}  // namespace sluice::clean::internal

@@ -1,0 +1,60 @@
+// Finding the element that holds the article (internal to the clean stage).
+//
+// The general scorer weighs every block of text (the inline text owned by one block element):
+//   + its length when it reads like prose — enough characters and sentence punctuation, few links;
+//   − its length (doubled) when it is page furniture (版权所有, 上一篇, 分享到 …) or mostly links;
+//   0 for short labels, table cells without punctuation and the like (they go with whichever
+//     container holds them).
+// A subtree's score is the sum of its blocks, damped when its class/id says navigation, footer,
+// sidebar, comments, share bar or related links. The highest-scoring element wins; on a tie the
+// smaller subtree does, so a wrapper adding only neutral blocks (the title, a date line) loses to
+// the article body inside it.
+//
+// Known CMS containers are matched by class/id tokens in the same walk; the outermost match with
+// the best score is used when it holds text or images, and the general scorer otherwise.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "html_document.h"
+
+namespace sluice::clean::internal {
+
+// One compiled container selector: either a class token, an id or an XPath.
+struct ContainerSelector {
+  std::string text;   // as configured, for origins ("known:.TRS_Editor")
+  std::string klass;  // exact class token (case-sensitive like CSS), or
+  std::string id;     // exact id, or
+  std::string xpath;  // anything else, evaluated by libxml2
+};
+
+// Per-subtree sums, indexed like doc.elements().
+struct SubtreeScores {
+  std::vector<double> score;     // see above
+  std::vector<int> chars;        // non-link text
+  std::vector<int> link_chars;   // link text
+  std::vector<int> links;        // <a href> count
+};
+
+// Scores every element's subtree (see above).
+SubtreeScores ScoreSubtrees(const HtmlDocument& doc);
+
+// The best element by the general scorer, or -1 when no subtree has a positive score.
+int BestByScore(const HtmlDocument& doc, const SubtreeScores& scores);
+
+// The best match of `selectors` (tried in order; the first selector with a usable match wins):
+// among the outermost matches of a selector, the one with the highest score. A match is usable
+// when it holds text or images. Returns -1 when nothing matches; *which receives the selector.
+int FindKnownContainer(const HtmlDocument& doc, const SubtreeScores& scores,
+                       const std::vector<ContainerSelector>& selectors, std::string* which);
+
+// Elements matched by an XPath expression, in document order (only indexed, non-skipped ones).
+std::vector<int> EvaluateXPath(const HtmlDocument& doc, const std::string& xpath);
+
+// Nested children of `root` to leave out when rendering it: link lists and share/related/comment
+// bars that hold only a small part of the container's score. Sets entries of `drop`.
+void PruneContainer(const HtmlDocument& doc, const SubtreeScores& scores, int root,
+                    std::vector<uint8_t>* drop);
+
+}  // namespace sluice::clean::internal
