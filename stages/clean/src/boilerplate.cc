@@ -8,7 +8,9 @@ namespace sluice::clean::internal {
 namespace {
 
 constexpr std::string_view kFurniture[] = {
-    "版权所有", "主办单位", "承办单位", "网站标识码", "ICP备", "ICP证", "公网安备", "技术支持：", "联系我们",
+    "版权所有", "主办单位：", "承办单位：", "主办单位:", "承办单位:", "主办：", "承办：", "网站标识码", "ICP备",
+    "ICP证", "公网安备", "技术支持：", "联系我们", "举报电话", "违法和不良信息", "郑重声明", "All Rights Reserved",
+    "All rights reserved", "您所在的位置", "你的位置",
     "网站地图", "设为首页", "加入收藏", "网站声明", "隐私声明", "使用帮助", "无障碍", "当前位置", "您现在的位置",
     "您的位置", "所在位置", "上一篇", "下一篇", "上一条", "下一条", "分享到", "打印本页", "打印此页", "【打印】",
     "[打印]", "关闭窗口", "【关闭】", "[关闭]", "【字号", "字号：大", "字体：大", "【字体", "扫一扫", "Copyright",
@@ -105,6 +107,17 @@ bool IsWeChatFooter(std::string_view t) {
 
 bool HasSentencePunct(std::string_view t) { return CountText(t).punct > 0; }
 
+// Disclaimers and notices a site appends to every article.
+constexpr std::string_view kDisclaimerStarts[] = {"声明：", "声明:", "特别声明", "免责声明", "郑重声明", "版权声明",
+                                                 "本站声明", "本网声明", "风险提示：", "Notice:", "Disclaimer"};
+
+// Widget labels that stand alone on a line: gallery, like, tools, font size, share targets.
+constexpr std::string_view kWidgetLines[] = {
+    "图集", "组图", "视频", "音频", "+1", "赞", "点赞", "收藏", "分享", "打印", "评论", "字号", "字体", "关注",
+    "举报", "大", "中", "小", "默认", "超大", "标准", "返回", "顶部", "返回顶部", "更多", "更多>>", "查看更多",
+    "展开全文", "阅读全文", "展开", "收起", "微信", "微博", "QQ空间", "扫一扫", "我要收藏", "【纠错】", "纠错",
+};
+
 }  // namespace
 
 std::string_view TrimBlanks(std::string_view s) {
@@ -196,6 +209,16 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
     if (l.chars < 50 && IsFurniturePhrase(t)) {
       drop[i] = 1;
       continue;
+    }
+    {
+      std::string_view tt = TrimBlanks(t);
+      bool widget = false;
+      for (std::string_view w : kWidgetLines) widget = widget || tt == w;
+      for (std::string_view d : kDisclaimerStarts) widget = widget || StartsWith(tt, d);
+      if (widget) {
+        drop[i] = 1;
+        continue;
+      }
     }
     std::string_view label, rest;
     if (l.chars < 40 && MatchLabel(t, CreditLabels(), &label, &rest, /*allow_bar=*/true)) {

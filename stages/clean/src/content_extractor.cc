@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 
 #include "boilerplate.h"
 #include "challenge.h"
@@ -55,6 +57,40 @@ bool HostMatches(const std::string& host, const std::string& pattern) {
   if (host == p) return true;
   return host.size() > p.size() && host.compare(host.size() - p.size(), p.size(), p) == 0 &&
          host[host.size() - p.size() - 1] == '.';
+}
+
+// SLUICE_CLEAN_DEBUG=1 prints the scorer's view of each page to stderr (a development aid).
+bool DebugEnabled() {
+  static const bool on = [] {
+    const char* v = std::getenv("SLUICE_CLEAN_DEBUG");
+    return v && *v && *v != '0';
+  }();
+  return on;
+}
+
+std::string Describe(const HtmlDocument& doc, int i) {
+  std::string out;
+  for (int k = 0, cur = i; cur >= 0 && k < 4; ++k, cur = doc.element(cur).parent) {
+    const xmlNode* n = doc.element(cur).node;
+    std::string part = reinterpret_cast<const char*>(n->name);
+    if (const char* id = HtmlDocument::Attr(n, "id")) part.append("#").append(id);
+    if (const char* c = HtmlDocument::Attr(n, "class")) part.append(".").append(c);
+    if (!out.empty()) part.append(" < ").append(out);
+    out.swap(part);
+  }
+  std::string head = "[";
+  head.append(std::to_string(i)).append("] ");
+  return head.append(out);
+}
+
+void DebugScores(const HtmlDocument& doc, const SubtreeScores& scores) {
+  std::vector<int> order;
+  for (int i = 0; i < doc.size(); ++i)
+    if (!(doc.element(i).flags & kSkipped) && scores.score[static_cast<size_t>(i)] > 0) order.push_back(i);
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return scores.score[static_cast<size_t>(a)] > scores.score[static_cast<size_t>(b)]; });
+  for (size_t k = 0; k < order.size() && k < 10; ++k)
+    std::fprintf(stderr, "  score %8.1f size %5d  %s\n", scores.score[static_cast<size_t>(order[k])],
+                 doc.element(order[k]).end - order[k], Describe(doc, order[k]).c_str());
 }
 
 Status CompileContainer(const std::string& text, ContainerSelector* out) {
@@ -190,9 +226,12 @@ Status ContentExtractor::Extract(std::string_view html, std::string_view url, Ex
       const Element& k = doc->element(known);
       const Element& g = doc->element(general);
       bool nested = (general >= known && general < k.end) || (known >= general && known < g.end);
+      const double ks = scores.score[static_cast<size_t>(known)], gs = scores.score[static_cast<size_t>(general)];
       // A known class used for some other box (a teaser, a sidebar) while the article is elsewhere.
-      if (!nested && scores.score[static_cast<size_t>(known)] < 0.5 * scores.score[static_cast<size_t>(general)])
-        known = -1;
+      if (!nested && ks < 0.5 * gs) known = -1;
+      // A known wrapper (.article-content around the article, its share bar and its related
+      // links) with the article inside it: the tighter box.
+      if (known >= 0 && general > known && general < k.end && gs >= 0.9 * ks) known = -1;
     }
     if (known >= 0) {
       roots.push_back(known);
@@ -205,6 +244,11 @@ Status ContentExtractor::Extract(std::string_view html, std::string_view url, Ex
     }
   }
   out->content_origin = content_origin;
+  if (DebugEnabled()) {
+    std::fprintf(stderr, "clean debug %s: %s\n", page_url.c_str(), content_origin.c_str());
+    DebugScores(*doc, scores);
+    for (int r : roots) std::fprintf(stderr, "  chosen %s\n", Describe(*doc, r).c_str());
+  }
 
   std::vector<uint8_t> drop(static_cast<size_t>(doc->size()), 0);
   std::vector<Line> lines;
@@ -225,7 +269,15 @@ Status ContentExtractor::Extract(std::string_view html, std::string_view url, Ex
       for (const Line& l : tl) rule_title += l.text;
     }
   }
-  TitleResult title = FindTitle(*doc, container, lines, rule_title);
+  const int body_start = FirstProse(*doc, scores, container);
+  TitleResult title = FindTitle(*doc, body_start, lines, rule_title);
+  if (title.element >= container && container >= 0 && title.origin != "container") {
+    // The container holds the heading: the article starts after it (breadcrumbs, the heading
+    // itself and anything else above it are not text).
+    const int title_end = doc->element(title.element).end;
+    lines.erase(std::remove_if(lines.begin(), lines.end(), [&](const Line& l) { return l.elem >= 0 && l.elem < title_end; }),
+                lines.end());
+  }
   FilterNotes notes;
   FilterLines(&lines, title.title, &notes);
 
@@ -238,7 +290,7 @@ Status ContentExtractor::Extract(std::string_view html, std::string_view url, Ex
   out->text = norm.Apply(text);
   out->title = norm.Apply(title.title);
   if (!title.title.empty()) out->origins.emplace_back("title", title.origin);
-  FindMetadata(*doc, container, title.element, page_url, notes, out);
+  FindMetadata(*doc, container, body_start, title.element, page_url, notes, out);
   for (std::string* f : {&out->publisher, &out->document_number, &out->index_number, &out->info_category,
                          &out->column, &out->site_name})
     *f = norm.Apply(*f);

@@ -13,13 +13,25 @@ namespace sluice::clean::internal {
 
 namespace {
 
-// class/id tokens of page furniture.
-constexpr std::string_view kNegativeHints[] = {
-    "nav", "navbar", "menu", "footer", "foot", "sidebar", "side", "aside", "comment", "comments", "share",
-    "bdshare", "related", "relate", "recommend", "breadcrumb", "crumb", "position", "location", "pager",
-    "pagination", "copyright", "ad", "ads", "advert", "banner", "toolbar", "tools", "hot", "rank", "login",
-    "search", "bottom", "friendlink", "links", "prenext", "prev", "next", "print", "fontsize", "qrcode",
-    "ewm", "erweima", "fenxiang", "xgwz", "xglj", "tuijian", "dqwz",
+// class/id tokens of page furniture. Strong hints damp the whole subtree (nothing inside a footer
+// or a related-articles box is the article); weak ones only the element itself, because they
+// also appear on wrappers (side-left, bottom-box) that may hold the article.
+constexpr std::string_view kStrongHints[] = {
+    "nav", "navbar", "menu", "footer", "foot", "sidebar", "comment", "comments", "share", "bdshare",
+    "related", "relate", "recommend", "breadcrumb", "crumb", "crumbs", "copyright", "ad", "ads", "advert",
+    "banner", "friendlink", "login", "disclaimer", "statement", "shengming", "fenxiang", "xgwz", "xglj",
+    "xgxw", "xgyd", "tuijian", "tjyd", "tjxw", "dqwz", "zan", "dianzan", "qrcode", "ewm", "erweima",
+};
+constexpr std::string_view kWeakHints[] = {
+    "side", "aside", "position", "location", "pager", "pagination", "hot", "rank", "search", "bottom",
+    "links", "toolbar", "tools", "tool", "prenext", "prev", "next", "print", "fontsize", "top",
+};
+
+// Headings of related-link boxes: the box they head is furniture.
+constexpr std::string_view kBoxHeads[] = {
+    "推荐阅读", "相关阅读", "相关新闻", "相关链接", "相关文章", "相关报道", "热点推荐", "热门推荐", "延伸阅读",
+    "猜你喜欢", "精彩推荐", "为你推荐", "热点新闻", "热门文章", "最新文章", "最新新闻", "今日推荐", "网友评论",
+    "相关稿件", "更多新闻", "图片新闻", "热点排行", "阅读排行", "点击排行",
 };
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -29,15 +41,23 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool HasNegativeHint(const HtmlDocument& doc, int i) {
+// 2: strong furniture hint, 1: weak, 0: none.
+int NegativeHint(const HtmlDocument& doc, int i) {
   Tag t = doc.element(i).tag;
-  if (t == Tag::kNav || t == Tag::kFooter || t == Tag::kAside) return true;
-  if (!HtmlDocument::Attr(doc.element(i).node, "class") && !HtmlDocument::Attr(doc.element(i).node, "id")) return false;
-  for (const std::string& tok : doc.HintTokens(i))
-    for (std::string_view h : kNegativeHints)
-      if (tok == h) return true;
-  return false;
+  if (t == Tag::kNav || t == Tag::kFooter) return 2;
+  if (t == Tag::kAside) return 1;
+  if (!HtmlDocument::Attr(doc.element(i).node, "class") && !HtmlDocument::Attr(doc.element(i).node, "id")) return 0;
+  int hint = 0;
+  for (const std::string& tok : doc.HintTokens(i)) {
+    for (std::string_view h : kStrongHints)
+      if (tok == h) return 2;
+    for (std::string_view h : kWeakHints)
+      if (tok == h) hint = 1;
+  }
+  return hint;
 }
+
+bool HasNegativeHint(const HtmlDocument& doc, int i) { return NegativeHint(doc, i) > 0; }
 
 // Calls f(token) for each whitespace-separated token of `s`.
 template <typename F>
@@ -60,6 +80,7 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
   const int n = doc.size();
   SubtreeScores s;
   s.score.assign(static_cast<size_t>(n), 0.0);
+  s.own.assign(static_cast<size_t>(n), 0.0);
   s.chars.assign(static_cast<size_t>(n), 0);
   s.link_chars.assign(static_cast<size_t>(n), 0);
   s.links.assign(static_cast<size_t>(n), 0);
@@ -69,6 +90,28 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
   for (const TextRun& r : doc.runs()) {
     const Element& o = doc.element(r.owner);
     if (o.chars + o.link_chars < 100) short_text[r.owner].append(r.text);
+  }
+
+  // Furniture marks: strong hints and related-link boxes damp their whole subtree.
+  std::vector<uint8_t> hint(static_cast<size_t>(n), 0);
+  for (int i = 0; i < n; ++i) {
+    const Element& e = doc.element(i);
+    if (e.flags & kSkipped) continue;
+    int h = NegativeHint(doc, i);
+    if (e.parent >= 0 && hint[static_cast<size_t>(e.parent)] >= 2) h = 3;  // inherited strong
+    hint[static_cast<size_t>(i)] = static_cast<uint8_t>(std::max<int>(hint[static_cast<size_t>(i)], h));
+    if ((e.flags & kHeading) || (e.chars > 0 && e.chars <= 8)) {
+      auto it = short_text.find(i);
+      if (it != short_text.end()) {
+        std::string key = StripBlanks(it->second);
+        for (std::string_view head : kBoxHeads)
+          if (key == head && e.parent >= 0) {
+            // Mark the box: the heading's parent and everything below it.
+            const Element& box = doc.element(e.parent);
+            for (int k = e.parent; k < box.end; ++k) hint[static_cast<size_t>(k)] = 3;
+          }
+      }
+    }
   }
 
   for (int i = 0; i < n; ++i) {
@@ -84,6 +127,8 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
     auto it = total < 100 ? short_text.find(i) : short_text.end();
     if (it != short_text.end() && IsFurniturePhrase(it->second)) {
       w = -2.0 * total;
+    } else if (e.flags & kHeading) {
+      w = 0;  // the title, section heads: they go with whichever container holds them
     } else if (ld > 0.5) {
       w = -ld * total;
     } else if (e.chars >= 10 && e.punct >= 1) {
@@ -91,14 +136,17 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
     } else if (e.chars >= 40) {
       w = 0.5 * e.chars * (1.0 - ld);
     }
+    // Inside a footer, a related box, …: the text counts for little, whoever holds it.
+    if (w > 0 && hint[static_cast<size_t>(i)] >= 2) w *= 0.1;
     s.score[static_cast<size_t>(i)] = w;
+    s.own[static_cast<size_t>(i)] = w;
   }
   // Children follow their parent in pre-order, so one backwards pass sums every subtree.
   for (int i = n - 1; i >= 0; --i) {
     const Element& e = doc.element(i);
     if (e.flags & kSkipped) continue;
     double& sc = s.score[static_cast<size_t>(i)];
-    if (sc > 0 && HasNegativeHint(doc, i)) sc *= 0.3;
+    if (sc > 0 && hint[static_cast<size_t>(i)] == 1) sc *= 0.3;
     if (e.parent >= 0) {
       size_t p = static_cast<size_t>(e.parent);
       s.score[p] += sc;
@@ -129,6 +177,14 @@ int BestByScore(const HtmlDocument& doc, const SubtreeScores& scores) {
     }
   }
   return pick;
+}
+
+int FirstProse(const HtmlDocument& doc, const SubtreeScores& scores, int container) {
+  if (container < 0) return -1;
+  const int end = doc.element(container).end;
+  for (int i = container; i < end; ++i)
+    if (!(doc.element(i).flags & kSkipped) && scores.own[static_cast<size_t>(i)] > 0) return i;
+  return end;
 }
 
 std::vector<int> EvaluateXPath(const HtmlDocument& doc, const std::string& xpath) {

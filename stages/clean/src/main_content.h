@@ -32,6 +32,7 @@ struct ContainerSelector {
 // Per-subtree sums, indexed like doc.elements().
 struct SubtreeScores {
   std::vector<double> score;     // see above
+  std::vector<double> own;       // the element's own block weight (before summing)
   std::vector<int> chars;        // non-link text
   std::vector<int> link_chars;   // link text
   std::vector<int> links;        // <a href> count
@@ -48,6 +49,10 @@ int BestByScore(const HtmlDocument& doc, const SubtreeScores& scores);
 // when it holds text or images. Returns -1 when nothing matches; *which receives the selector.
 int FindKnownContainer(const HtmlDocument& doc, const SubtreeScores& scores,
                        const std::vector<ContainerSelector>& selectors, std::string* which);
+
+// The first element of `container`'s subtree that owns prose (a block with positive weight),
+// or the container's end when there is none: what comes before it is the article's header.
+int FirstProse(const HtmlDocument& doc, const SubtreeScores& scores, int container);
 
 // Elements matched by an XPath expression, in document order (only indexed, non-skipped ones).
 std::vector<int> EvaluateXPath(const HtmlDocument& doc, const std::string& xpath);

@@ -201,33 +201,18 @@ std::vector<Hit> ScanLabels(const std::vector<Segment>& segments) {
   return hits;
 }
 
-// Chooses a hit for `field`: the nearest above the container, else the first inside its head,
-// else the first below; with no container, the first in the page.
-const Hit* PickHit(const std::vector<Hit>& hits, Field field, int container, int container_end,
-                   const std::vector<Segment>& segments, bool allow_inside = true) {
+// Chooses a hit for `field`: the nearest above the body (the article's header, or the info table
+// above it), else the first below the container; with no container, the first in the page.
+const Hit* PickHit(const std::vector<Hit>& hits, Field field, int head_end, int body_end) {
   const Hit* before = nullptr;
-  const Hit* inside = nullptr;
   const Hit* after = nullptr;
-  int first_inside_segment = -1;
   for (const Hit& h : hits) {
     if (h.field != field || h.value.empty()) continue;
-    if (container < 0) return &h;
-    if (h.elem < container) {
-      before = &h;
-    } else if (h.elem < container_end) {
-      if (first_inside_segment < 0) {
-        for (size_t s = 0; s < segments.size(); ++s)
-          if (segments[s].elem >= container) {
-            first_inside_segment = static_cast<int>(s);
-            break;
-          }
-      }
-      if (allow_inside && !inside && h.segment - first_inside_segment < 4) inside = &h;
-    } else if (!after) {
-      after = &h;
-    }
+    if (head_end < 0) return &h;
+    if (h.elem < head_end) before = &h;
+    else if (h.elem >= body_end && !after) after = &h;
   }
-  return before ? before : inside ? inside : after;
+  return before ? before : after;
 }
 
 bool IsHan(uint32_t cp) { return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0x20000 && cp <= 0x2FFFF) || cp == 0x3007; }
@@ -399,7 +384,7 @@ std::string DetectLanguage(const std::string& text, const std::string& declared)
   return "en";
 }
 
-TitleResult FindTitle(const HtmlDocument& doc, int container, const std::vector<Line>& lines,
+TitleResult FindTitle(const HtmlDocument& doc, int body_start, const std::vector<Line>& lines,
                       const std::string& rule_title) {
   TitleResult r;
   if (!rule_title.empty()) {
@@ -422,11 +407,11 @@ TitleResult FindTitle(const HtmlDocument& doc, int container, const std::vector<
     double score;
   };
   std::vector<Cand> cands;
-  const int limit = container >= 0 ? container : doc.size();
+  const int limit = body_start >= 0 ? body_start : doc.size();
   for (int i = 0; i < limit; ++i) {
     const Element& e = doc.element(i);
     if (e.flags & kSkipped) continue;
-    bool heading = e.tag == Tag::kH1 || e.tag == Tag::kH2 || e.tag == Tag::kH3;
+    bool heading = e.flags & kHeading;
     bool titled = HasHintToken(doc, i, {"title", "tit", "headline", "biaoti", "bt", "articletitle", "arttitle",
                                          "newstitle", "article_title", "detail_title", "ttl"});
     if (!heading && !titled) continue;
@@ -448,12 +433,11 @@ TitleResult FindTitle(const HtmlDocument& doc, int container, const std::vector<
   for (const Cand& c : cands)
     if (c.score >= 0.5 && (!best || c.score > best->score || (c.score == best->score && c.elem > best->elem))) best = &c;
   if (!best) {
-    // No heading resembles <title>: the nearest <h1>, else the nearest title-like element.
+    // No heading resembles <title>: the nearest <h1>, else the nearest heading or title-like
+    // element above the text.
     for (auto it = cands.rbegin(); it != cands.rend() && !best; ++it)
       if (doc.element(it->elem).tag == Tag::kH1) best = &*it;
-    if (!best && container >= 0)
-      for (auto it = cands.rbegin(); it != cands.rend() && !best; ++it)
-        if (doc.element(it->elem).tag != Tag::kH3 || cands.size() == 1) best = &*it;
+    if (!best && body_start >= 0 && !cands.empty()) best = &cands.back();
   }
   if (best) r.element = best->elem;
   if (!r.title.empty()) {
@@ -494,10 +478,11 @@ TitleResult FindTitle(const HtmlDocument& doc, int container, const std::vector<
   return r;
 }
 
-void FindMetadata(const HtmlDocument& doc, int container, int title_element, const std::string& url,
+void FindMetadata(const HtmlDocument& doc, int container, int body_start, int title_element, const std::string& url,
                   const FilterNotes& notes, Extraction* out) {
   auto origin = [&](const std::string& field, const std::string& where) { out->origins.emplace_back(field, where); };
   const int container_end = container >= 0 ? doc.element(container).end : -1;
+  const int head_end = container >= 0 ? body_start : -1;
   const std::vector<Segment> segments = BuildSegments(doc);
   const std::vector<Hit> hits = ScanLabels(segments);
 
@@ -558,13 +543,13 @@ void FindMetadata(const HtmlDocument& doc, int container, int title_element, con
   }
 
   // --- header zone: between the title heading and the text ---
-  int zone_begin = -1, zone_end = container >= 0 ? container : doc.size();
+  int zone_begin = -1, zone_end = head_end >= 0 ? head_end : doc.size();
   if (title_element >= 0 && title_element < zone_end) zone_begin = title_element;
 
   // --- publish time ---
   std::vector<DateCandidate> dates;  // in priority order
   MetaDate(doc, "pubdate", &dates);
-  if (const Hit* h = PickHit(hits, Field::kPubDate, container, container_end, segments)) {
+  if (const Hit* h = PickHit(hits, Field::kPubDate, head_end, container_end)) {
     DateTime dt;
     if (FindDateTime(h->value, &dt, true)) dates.push_back(DateCandidate{dt, "line:" + std::string(h->label)});
   }
@@ -595,7 +580,7 @@ void FindMetadata(const HtmlDocument& doc, int container, int title_element, con
       break;
     }
   }
-  if (const Hit* h = PickHit(hits, Field::kPubDateOther, container, container_end, segments)) {
+  if (const Hit* h = PickHit(hits, Field::kPubDateOther, head_end, container_end)) {
     DateTime dt;
     if (FindDateTime(h->value, &dt)) dates.push_back(DateCandidate{dt, "line:" + std::string(h->label)});
   }
@@ -648,7 +633,7 @@ void FindMetadata(const HtmlDocument& doc, int container, int title_element, con
     }
   }
   if (out->publisher.empty())
-    if (const Hit* h = PickHit(hits, Field::kSource, container, container_end, segments, false); h && plausible(h->value)) {
+    if (const Hit* h = PickHit(hits, Field::kSource, head_end, container_end); h && plausible(h->value)) {
       out->publisher = h->value;
       origin("publisher", "line:" + std::string(h->label));
     }
@@ -657,13 +642,13 @@ void FindMetadata(const HtmlDocument& doc, int container, int title_element, con
     origin("publisher", "container:来源");
   }
   if (out->publisher.empty())
-    if (const Hit* h = PickHit(hits, Field::kIssuer, container, container_end, segments, false); h && plausible(h->value)) {
+    if (const Hit* h = PickHit(hits, Field::kIssuer, head_end, container_end); h && plausible(h->value)) {
       out->publisher = h->value;
       origin("publisher", "line:" + std::string(h->label));
     }
   if (out->publisher.empty()) {
     // An element named for it: <span class="a_source">, <a class="source">.
-    for (int i = 0; i < (container >= 0 ? container : doc.size()) && out->publisher.empty(); ++i) {
+    for (int i = 0; i < (head_end >= 0 ? head_end : doc.size()) && out->publisher.empty(); ++i) {
       const Element& e = doc.element(i);
       if ((e.flags & kSkipped) || !HasHintToken(doc, i, {"source", "laiyuan", "ly", "from", "media"})) continue;
       std::string t = ElementText(doc, i);
@@ -692,20 +677,17 @@ void FindMetadata(const HtmlDocument& doc, int container, int title_element, con
   }
 
   // --- 发文字号, 索引号, 信息类别 ---
-  if (const Hit* h = PickHit(hits, Field::kDocNo, container, container_end, segments, false);
+  if (const Hit* h = PickHit(hits, Field::kDocNo, head_end, container_end);
       h && (IsDocumentNumber(h->value) || (CountText(h->value).chars <= 30 && Contains(h->value, "号")))) {
     out->document_number = h->value;
     origin("document_number", "line:" + std::string(h->label));
   }
   if (out->document_number.empty()) {
     // A line that is nothing but a document number, above the text or at its very top.
-    int limit = container >= 0 ? container : doc.size();
+    int limit = head_end >= 0 ? head_end : doc.size();
     const Segment* found = nullptr;
     for (const Segment& s : segments) {
-      if (s.elem >= limit) {
-        if (container >= 0 && s.elem < container_end && !found && IsDocumentNumber(s.text)) found = &s;
-        break;
-      }
+      if (s.elem >= limit) break;
       if (IsDocumentNumber(s.text)) found = &s;
     }
     if (found) {
@@ -713,7 +695,7 @@ void FindMetadata(const HtmlDocument& doc, int container, int title_element, con
       origin("document_number", "line");
     }
   }
-  if (const Hit* h = PickHit(hits, Field::kIndex, container, container_end, segments, false)) {
+  if (const Hit* h = PickHit(hits, Field::kIndex, head_end, container_end)) {
     out->index_number = h->value;
     origin("index_number", "line:" + std::string(h->label));
   }
@@ -734,7 +716,7 @@ void FindMetadata(const HtmlDocument& doc, int container, int title_element, con
     // The breadcrumb: 当前位置：首页 > 新闻 > 工作动态.
     int crumb = -1;
     for (const Segment& s : segments) {
-      if (container >= 0 && s.elem >= container) break;
+      if (head_end >= 0 && s.elem >= head_end) break;
       std::string_view t = s.text;
       if (StartsWith(t, "当前位置") || StartsWith(t, "您现在的位置") || StartsWith(t, "您的位置") ||
           StartsWith(t, "所在位置") || StartsWith(t, "现在位置") || StartsWith(t, "位置：")) {
@@ -742,7 +724,7 @@ void FindMetadata(const HtmlDocument& doc, int container, int title_element, con
       }
     }
     if (crumb < 0) {
-      for (int i = 0; i < (container >= 0 ? container : doc.size()); ++i)
+      for (int i = 0; i < (head_end >= 0 ? head_end : doc.size()); ++i)
         if (!(doc.element(i).flags & kSkipped) &&
             HasHintToken(doc, i, {"breadcrumb", "crumb", "crumbs", "position", "location", "dqwz", "weizhi", "path"}))
           crumb = i;

@@ -25,16 +25,19 @@ struct TitleResult {
   int element = -1;     // the heading element, when the title was seen on the page
 };
 
-// Finds the title. `lines` are the container's rendered lines before filtering (a heading that
-// sits inside the container is found there); `rule_title` is the text selected by a site rule
-// (empty when none). `container` may be -1.
-TitleResult FindTitle(const HtmlDocument& doc, int container, const std::vector<Line>& lines,
+// Finds the title among the headings above `body_start` (the first prose element of the
+// container; -1 when there is no container). `lines` are the container's rendered lines before
+// filtering (a heading spread over the first lines is found there); `rule_title` is the text
+// selected by a site rule (empty when none).
+TitleResult FindTitle(const HtmlDocument& doc, int body_start, const std::vector<Line>& lines,
                       const std::string& rule_title);
 
 // Fills everything but title and text: publish time, publisher, 发文字号, 索引号, 信息类别, column,
-// site facts, attachments, canonical URL and the metadata map, with their origins. `url` is the
-// page URL (may be empty), `title_element` the heading found by FindTitle (-1 when none).
-void FindMetadata(const HtmlDocument& doc, int container, int title_element, const std::string& url,
+// site facts, attachments, canonical URL and the metadata map, with their origins. `container`
+// and `body_start` as above (-1 when none); labelled values above body_start are the article's
+// header, those inside the body are text. `url` is the page URL (may be empty), `title_element`
+// the heading found by FindTitle (-1 when none).
+void FindMetadata(const HtmlDocument& doc, int container, int body_start, int title_element, const std::string& url,
                   const FilterNotes& notes, Extraction* out);
 
 // The language of `text` as BCP 47 (zh-Hans, zh-Hant, en, …), using `declared` (<html lang>)
