@@ -257,6 +257,27 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
       continue;
     }
   }
+  // "点击进入专题：" and the link it introduces.
+  for (size_t i = 0; i < n; ++i) {
+    std::string_view t = TrimBlanks(in[i].text);
+    bool intro = StartsWith(t, "点击进入") || StartsWith(t, "点击查看") || StartsWith(t, "点击阅读") ||
+                 StartsWith(t, "点击观看") || StartsWith(t, "相关专题") || StartsWith(t, "进入专题");
+    if (!intro || in[i].chars > 40) continue;
+    drop[i] = 1;
+    bool colon = t.size() >= 3 && (t.substr(t.size() - 3) == "：" || t.back() == ':');
+    if (colon && i + 1 < n && in[i + 1].chars < 30 && in[i + 1].link_chars * 10 >= in[i + 1].chars * 8) drop[i + 1] = 1;
+  }
+  // A promo link glued to the end of a paragraph: "…整顿仍将持续。返回腾讯网首页>>".
+  for (size_t i = 0; i < n; ++i) {
+    Line& l = in[i];
+    if (drop[i] || l.tail_link == std::string::npos || l.tail_link == 0 || l.tail_link >= l.text.size()) continue;
+    std::string_view tail = TrimBlanks(std::string_view(l.text).substr(l.tail_link));
+    if (CountText(tail).chars > 15) continue;
+    bool promo = Contains(tail, "返回") || Contains(tail, ">>") || Contains(tail, "》》") || Contains(tail, "更多") ||
+                 Contains(tail, "点击");
+    if (!promo) continue;
+    l.text = std::string(TrimBlanks(std::string_view(l.text).substr(0, l.tail_link)));
+  }
   // Attachment labels next to attachment lines.
   for (size_t i = 0; i < n; ++i) {
     if (drop[i] || !IsAttachmentLabel(in[i].text)) continue;

@@ -91,6 +91,17 @@ void DebugScores(const HtmlDocument& doc, const SubtreeScores& scores) {
   for (size_t k = 0; k < order.size() && k < 10; ++k)
     std::fprintf(stderr, "  score %8.1f size %5d  %s\n", scores.score[static_cast<size_t>(order[k])],
                  doc.element(order[k]).end - order[k], Describe(doc, order[k]).c_str());
+  if (std::getenv("SLUICE_CLEAN_DEBUG_BLOCKS")) {
+    for (const TextRun& r : doc.runs()) {
+      double w = scores.own[static_cast<size_t>(r.owner)];
+      if (w == 0) continue;
+      std::string t(r.text.substr(0, 90));
+      while (!t.empty() && (static_cast<unsigned char>(t.back()) & 0xC0) == 0x80) t.pop_back();
+      if (!t.empty() && static_cast<unsigned char>(t.back()) >= 0xC0) t.pop_back();
+      for (char& c : t) if (c == '\n') c = ' ';
+      std::fprintf(stderr, "    block [%d] w=%.1f %s\n", r.owner, w, t.c_str());
+    }
+  }
 }
 
 Status CompileContainer(const std::string& text, ContainerSelector* out) {

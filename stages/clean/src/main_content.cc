@@ -138,6 +138,9 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
     }
     // Inside a footer, a related box, …: the text counts for little, whoever holds it.
     if (w > 0 && hint[static_cast<size_t>(i)] >= 2) w *= 0.1;
+    // Text straight in <body>/<html>, outside every element: stray bytes (a crawler's log line
+    // before <!DOCTYPE>, a script's output), not an article, unless it is all the page has.
+    if (w > 0 && (e.tag == Tag::kBody || e.tag == Tag::kHtml)) w *= 0.2;
     s.score[static_cast<size_t>(i)] = w;
     s.own[static_cast<size_t>(i)] = w;
   }
@@ -268,6 +271,10 @@ void PruneContainer(const HtmlDocument& doc, const SubtreeScores& scores, int ro
     if (total >= 20 && scores.links[js] >= 3 && scores.link_chars[js] > 0.6 * total) cut = true;
     // A share/related/comment bar that holds little of the article.
     if (!cut && score < 0.2 * root_score && HasNegativeHint(doc, j)) cut = true;
+    // A media teaser: an image or player with nothing but a short link title (视频-…).
+    if (!cut && (e.flags & kHasImage) && total > 0 && total < 60 && scores.link_chars[js] >= 0.9 * total &&
+        e.tag != Tag::kA)
+      cut = true;
     if (cut) {
       (*drop)[js] = 1;
       j = e.end;

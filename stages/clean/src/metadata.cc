@@ -139,11 +139,25 @@ std::string CleanValue(Field field, std::string_view v) {
 }
 
 // Every "label：value" in the page, in document order.
-std::vector<Hit> ScanLabels(const std::vector<Segment>& segments) {
+std::vector<Hit> ScanLabels(const HtmlDocument& doc, const std::vector<Segment>& segments) {
   std::vector<Hit> hits;
   for (size_t s = 0; s < segments.size(); ++s) {
     std::string_view t = segments[s].text;
     if (t.size() > 600) continue;  // prose, not a label line
+    // A table cell holding only a label, without a colon: <td><strong>发布机构</strong></td><td>…</td>.
+    if (t.size() <= 30 && s + 1 < segments.size() && segments[s].owner >= 0) {
+      Tag owner = doc.element(segments[s].owner).tag;
+      if (owner == Tag::kTd || owner == Tag::kTh) {
+        std::string key = StripBlanks(t);
+        for (const LabelDef& def : kLabels) {
+          if (key != def.label || def.field == Field::kOther) continue;
+          const Segment& next = segments[s + 1];
+          if (next.owner != segments[s].owner && next.elem - segments[s].elem <= 4)
+            hits.push_back(Hit{def.field, def.label, CleanValue(def.field, next.text), segments[s].elem, static_cast<int>(s)});
+          break;
+        }
+      }
+    }
     struct Pos {
       size_t label_start, value_start;
       const LabelDef* def;
@@ -290,6 +304,33 @@ std::string ElementText(const HtmlDocument& doc, int i) {
     collapsed.append(out, at, k - at);
   }
   return collapsed;
+}
+
+// The string value of the first `key: '…'` / `"key": "…"` / `key = "…"` in a script.
+std::string JsStringValue(std::string_view js, std::string_view key) {
+  size_t from = 0;
+  while (true) {
+    size_t p = js.find(key, from);
+    if (p == std::string_view::npos) return "";
+    from = p + key.size();
+    if (p > 0) {
+      char before = js[p - 1];
+      if (std::isalnum(static_cast<unsigned char>(before)) || before == '_' || before == '.' || before == '$') continue;
+    }
+    size_t k = p + key.size();
+    if (k < js.size() && (js[k] == '"' || js[k] == '\'')) ++k;
+    while (k < js.size() && (js[k] == ' ' || js[k] == '\t')) ++k;
+    if (k >= js.size() || (js[k] != ':' && js[k] != '=')) continue;
+    ++k;
+    while (k < js.size() && (js[k] == ' ' || js[k] == '\t')) ++k;
+    if (k >= js.size() || (js[k] != '"' && js[k] != '\'')) continue;
+    char q = js[k];
+    size_t end = js.find(q, k + 1);
+    if (end == std::string_view::npos || end - k - 1 > 120) continue;
+    std::string_view v = js.substr(k + 1, end - k - 1);
+    if (v.find('\n') != std::string_view::npos || v.find('<') != std::string_view::npos) continue;
+    if (!TrimBlanks(v).empty()) return std::string(TrimBlanks(v));
+  }
 }
 
 bool HasHintToken(const HtmlDocument& doc, int i, std::initializer_list<std::string_view> wanted) {
@@ -450,10 +491,20 @@ TitleResult FindTitle(const HtmlDocument& doc, int body_start, const std::vector
   }
   // A heading inside the container that spells <title> (possibly over several lines).
   if (!want.empty()) {
+    const std::string full = StripBlanks(page_title);
     std::string acc, joined;
     for (size_t i = 0; i < lines.size() && i < 4; ++i) {
       acc += StripBlanks(lines[i].text);
       joined += std::string(TrimBlanks(lines[i].text));
+      // The first line spells <title> up to a separator: 中华人民共和国监察法 | 中华人民共和国监察法-纪检.
+      bool prefix = i == 0 && !best && CountText(acc).chars >= 4 && full.size() > acc.size() && StartsWith(full, acc) &&
+                    std::string_view("-_|—–·").find(full[acc.size()]) != std::string_view::npos;
+      if (prefix) {
+        r.title = joined;
+        r.origin = "container";
+        r.element = lines[0].elem;
+        return r;
+      }
       if (acc == want) {
         if (!best || StripBlanks(best->text) != want) {
           r.title = joined;
@@ -484,7 +535,7 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
   const int container_end = container >= 0 ? doc.element(container).end : -1;
   const int head_end = container >= 0 ? body_start : -1;
   const std::vector<Segment> segments = BuildSegments(doc);
-  const std::vector<Hit> hits = ScanLabels(segments);
+  const std::vector<Hit> hits = ScanLabels(doc, segments);
 
   // Base URL for links.
   std::string base = url;
@@ -618,7 +669,8 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
   auto plausible = [&](const std::string& v) {
     std::string_view t = TrimBlanks(v);
     int chars = CountText(t).chars;
-    return chars >= 2 && chars <= 40 && !Contains(t, "http") && StripBlanks(t) != StripBlanks(out->title);
+    return chars >= 2 && chars <= 40 && !Contains(t, "http") && !Contains(t, "：") && !Contains(t, ":") &&
+           StripBlanks(t) != StripBlanks(out->title);
   };
   for (std::string_view name : {"contentsource", "source", "article:source"}) {
     std::string v = doc.Meta(name);
@@ -660,6 +712,17 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
       if (plausible(cleaned) && !FindDateTime(cleaned, &ignored)) {
         out->publisher = cleaned;
         origin("publisher", "class:source");
+      }
+    }
+  }
+  if (out->publisher.empty()) {
+    // An inline article config: source: '补壹刀微信公号', "source":"新华网".
+    for (std::string_view js : doc.scripts()) {
+      std::string v = JsStringValue(js, "source");
+      if (plausible(v)) {
+        out->publisher = v;
+        origin("publisher", "script:source");
+        break;
       }
     }
   }

@@ -61,6 +61,7 @@ class TextBuffer {
     if (!text_.empty()) space_ = true;
   }
   bool empty() const { return text_.empty(); }
+  size_t size() const { return text_.size(); }
   // The trimmed text; resets the buffer.
   std::string Take() {
     std::string out;
@@ -175,6 +176,7 @@ class Renderer {
         if (e.flags & kHref) {
           Line& l = Current();
           ++l.links;
+          if (!InCell()) link_start_ = buffer_.size();
           if (const char* href = HtmlDocument::Attr(n, "href"); href && !AttachmentType(href).empty())
             l.attachment = true;
         }
@@ -196,6 +198,12 @@ class Renderer {
     if (idx < 0) return;
     const Element& e = doc_.element(idx);
     switch (e.tag) {
+      case Tag::kA:
+        if ((e.flags & kHref) && !InCell() && link_start_ != std::string::npos) {
+          link_end_ = buffer_.size();
+          link_begin_ = link_start_;
+        }
+        break;
       case Tag::kTable:
         if (!tables_.empty() && tables_.back().idx == idx) {
           FinishRow();
@@ -281,7 +289,11 @@ class Renderer {
   }
 
   void EndLine() {
+    bool tail = link_end_ != std::string::npos && link_end_ == buffer_.size() && link_begin_ < link_end_;
+    size_t tail_at = link_begin_;
+    link_start_ = link_begin_ = link_end_ = std::string::npos;
     std::string text = buffer_.Take();
+    if (tail && tail_at < text.size()) line_.tail_link = tail_at;
     if (!text.empty()) {
       line_.text = std::move(text);
       line_.heading = line_.heading || heading_;
@@ -298,6 +310,7 @@ class Renderer {
   Line line_;
   bool heading_ = false;
   int images_ = 0;
+  size_t link_start_ = std::string::npos, link_begin_ = std::string::npos, link_end_ = std::string::npos;
 };
 
 }  // namespace

@@ -28,6 +28,9 @@ struct Line {
   bool attachment = false;  // links to a file (pdf, doc, …)
   bool heading = false;
   bool table_row = false;
+  // Byte offset in `text` where a link that ends the line begins (npos when the line does not
+  // end with a link): "…整顿仍将持续。返回腾讯网首页>>".
+  size_t tail_link = std::string::npos;
 };
 
 // Renders the subtree of element `root`. Elements flagged kSkipped and elements with a non-zero
