@@ -198,6 +198,13 @@ Status HtmlDocument::Parse(std::string_view html, std::unique_ptr<HtmlDocument>*
     repaired = RepairUtf8(html);
     html = repaired;
   }
+  // Text in front of <!DOCTYPE> was not written by the page's author (a crawler's log line, a
+  // proxy banner saved with the file); libxml2 would make it the first paragraph.
+  if (size_t lt = html.find('<'); lt != std::string_view::npos && lt > 0 && html.size() - lt >= 9) {
+    std::string_view tag = html.substr(lt, 9);
+    bool doctype = tag[1] == '!' && (tag[2] == 'D' || tag[2] == 'd') && (tag[3] == 'O' || tag[3] == 'o');
+    if (doctype) html.remove_prefix(lt);
+  }
   if (html.size() > static_cast<size_t>(INT32_MAX)) return Status::InvalidArgument("page larger than 2 GB");
   // HUGE lifts libxml2's 256-level depth and 10 MB text-node limits, beyond which it silently
   // drops the rest of the page; callers bound the input size themselves. IGNORE_ENC: the input
