@@ -39,7 +39,7 @@ constexpr std::string_view kPromoWords[] = {"点击", "进入", "返回", "查�
 
 bool IsAttachmentLabel(std::string_view t) {
   std::string s = StripBlanks(t);
-  for (std::string_view label : {"附件", "相关附件", "附件下载", "文件下载", "下载附件", "附件列表"}) {
+  for (std::string_view label : {"附件", "相关附件", "附件下载", "文件下载", "下载附件", "附件列表", "关联文件", "相关文件"}) {
     if (s == label) return true;
     if (StartsWith(s, label)) {
       std::string_view rest = std::string_view(s).substr(label.size());
@@ -278,16 +278,24 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
     if (!promo) continue;
     l.text = std::string(TrimBlanks(std::string_view(l.text).substr(0, l.tail_link)));
   }
-  // Attachment labels next to attachment lines.
-  for (size_t i = 0; i < n; ++i) {
+  // Attachment labels with their attachments, or with nothing after them.
+  for (size_t i = n; i-- > 0;) {
     if (drop[i] || !IsAttachmentLabel(in[i].text)) continue;
-    bool near = (i + 1 < n && in[i + 1].attachment) || (i > 0 && in[i - 1].attachment) || i + 1 == n;
+    size_t next = i + 1;
+    while (next < n && drop[next] && !in[next].attachment) ++next;
+    bool near = next >= n || in[next].attachment || (i > 0 && in[i - 1].attachment);
     if (near) drop[i] = 1;
   }
-  // WeChat account footers: everything from the first footer line in the second half.
+  // WeChat account footers: everything from the first footer line in the second half, and the
+  // account name just above it.
   for (size_t i = n / 2; i < n; ++i) {
     if (drop[i] || in[i].chars > 80 || !IsWeChatFooter(in[i].text)) continue;
     for (size_t k = i; k < n; ++k) drop[k] = 1;
+    for (size_t k = i, back = 0; k-- > 0 && back < 2; ++back) {
+      if (drop[k]) continue;
+      if (in[k].chars >= 15 || HasSentencePunct(in[k].text)) break;
+      drop[k] = 1;
+    }
     break;
   }
   // The title repeated as the first line(s), and date/source lines above the text.

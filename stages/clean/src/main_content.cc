@@ -98,7 +98,11 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
     const Element& e = doc.element(i);
     if (e.flags & kSkipped) continue;
     int h = NegativeHint(doc, i);
-    if (e.parent >= 0 && hint[static_cast<size_t>(e.parent)] >= 2) h = 3;  // inherited strong
+    if (e.parent >= 0) {
+      int ph = hint[static_cast<size_t>(e.parent)];
+      if (ph >= 2) h = 3;                 // inside a strong hint
+      else if (ph >= 1) h = std::max(h, 1);  // inside a weak one
+    }
     hint[static_cast<size_t>(i)] = static_cast<uint8_t>(std::max<int>(hint[static_cast<size_t>(i)], h));
     if ((e.flags & kHeading) || (e.chars > 0 && e.chars <= 8)) {
       auto it = short_text.find(i);
@@ -136,29 +140,53 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
     } else if (e.chars >= 40) {
       w = 0.5 * e.chars * (1.0 - ld);
     }
-    // Inside a footer, a related box, …: the text counts for little, whoever holds it.
+    // Inside a footer, a related box, …: the text counts for little, whoever holds it; inside
+    // a side column or a tool bar, for less.
     if (w > 0 && hint[static_cast<size_t>(i)] >= 2) w *= 0.1;
+    if (w > 0 && hint[static_cast<size_t>(i)] == 1) w *= 0.3;
     // Text straight in <body>/<html>, outside every element: stray bytes (a crawler's log line
     // before <!DOCTYPE>, a script's output), not an article, unless it is all the page has.
     if (w > 0 && (e.tag == Tag::kBody || e.tag == Tag::kHtml)) w *= 0.2;
     s.score[static_cast<size_t>(i)] = w;
     s.own[static_cast<size_t>(i)] = w;
   }
-  // Children follow their parent in pre-order, so one backwards pass sums every subtree.
+  // A subtree's score is the best prefix of its blocks in document order: the sum up to the
+  // point where the remaining blocks add nothing. Trailing furniture then costs nothing — it
+  // matters on malformed pages, where unclosed <p>/<font> tags put the rest of the page (pager,
+  // footer) inside the article's last paragraph. P[k] sums the own weights of elements < k.
+  std::vector<double> prefix(static_cast<size_t>(n) + 1, 0.0);
+  for (int i = 0; i < n; ++i) prefix[static_cast<size_t>(i) + 1] = prefix[static_cast<size_t>(i)] + s.own[static_cast<size_t>(i)];
+  std::vector<double> best(static_cast<size_t>(n));
+  s.cut.assign(static_cast<size_t>(n), 0);
+  for (int i = 0; i < n; ++i) {
+    best[static_cast<size_t>(i)] = prefix[static_cast<size_t>(i) + 1];
+    s.cut[static_cast<size_t>(i)] = i + 1;
+  }
+  // Children follow their parent in pre-order, so one backwards pass covers every subtree.
   for (int i = n - 1; i >= 0; --i) {
     const Element& e = doc.element(i);
-    if (e.flags & kSkipped) continue;
-    double& sc = s.score[static_cast<size_t>(i)];
-    if (sc > 0 && hint[static_cast<size_t>(i)] == 1) sc *= 0.3;
+    const size_t ii = static_cast<size_t>(i);
+    s.score[ii] = best[ii] - prefix[ii];
     if (e.parent >= 0) {
       size_t p = static_cast<size_t>(e.parent);
-      s.score[p] += sc;
-      s.chars[p] += s.chars[static_cast<size_t>(i)];
-      s.link_chars[p] += s.link_chars[static_cast<size_t>(i)];
-      s.links[p] += s.links[static_cast<size_t>(i)];
+      if (best[ii] > best[p]) {
+        best[p] = best[ii];
+        s.cut[p] = s.cut[ii];
+      }
+      s.chars[p] += s.chars[ii];
+      s.link_chars[p] += s.link_chars[ii];
+      s.links[p] += s.links[ii];
     }
   }
   return s;
+}
+
+int CutPoint(const HtmlDocument& doc, const SubtreeScores& scores, int i) {
+  const int end = doc.element(i).end;
+  int k = std::max(scores.cut[static_cast<size_t>(i)], i + 1);
+  // Neutral blocks after the last weighty one (a closing signature, a date) still belong.
+  while (k < end && scores.own[static_cast<size_t>(k)] >= 0 && NegativeHint(doc, k) == 0) ++k;
+  return k;
 }
 
 int BestByScore(const HtmlDocument& doc, const SubtreeScores& scores) {
@@ -178,6 +206,20 @@ int BestByScore(const HtmlDocument& doc, const SubtreeScores& scores) {
       pick = i;
       pick_size = size;
     }
+  }
+  // Unclosed <p>/<font> tags nest each paragraph in the one before; climb back over paragraphs
+  // whose own text (a salutation, a short first line) adds nothing to the score but is text.
+  while (pick >= 0) {
+    const Element& e = doc.element(pick);
+    if (e.parent < 0) break;
+    const Element& p = doc.element(e.parent);
+    bool paragraph_like = p.tag == Tag::kP || p.tag == Tag::kFont || p.tag == Tag::kSpan || p.tag == Tag::kB ||
+                          p.tag == Tag::kStrong;
+    const size_t pp = static_cast<size_t>(e.parent);
+    if (!paragraph_like || (p.flags & kSkipped) || scores.own[pp] < 0 ||
+        scores.score[pp] < scores.score[static_cast<size_t>(pick)] - 1e-9)
+      break;
+    pick = e.parent;
   }
   return pick;
 }

@@ -33,6 +33,7 @@ struct ContainerSelector {
 struct SubtreeScores {
   std::vector<double> score;     // see above
   std::vector<double> own;       // the element's own block weight (before summing)
+  std::vector<int> cut;          // where the subtree's best prefix of blocks ends (pre-order index)
   std::vector<int> chars;        // non-link text
   std::vector<int> link_chars;   // link text
   std::vector<int> links;        // <a href> count
@@ -40,6 +41,10 @@ struct SubtreeScores {
 
 // Scores every element's subtree (see above).
 SubtreeScores ScoreSubtrees(const HtmlDocument& doc);
+
+// Where rendering element `i` should stop: past its best prefix and the neutral blocks after it,
+// at the first furniture block (pre-order index; the subtree's end when nothing is cut).
+int CutPoint(const HtmlDocument& doc, const SubtreeScores& scores, int i);
 
 // The best element by the general scorer, or -1 when no subtree has a positive score.
 int BestByScore(const HtmlDocument& doc, const SubtreeScores& scores);

@@ -810,16 +810,35 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
 
   // --- attachments: file links in the article's region ---
   {
+    auto is_file_link = [&](int i) {
+      const Element& e = doc.element(i);
+      if ((e.flags & kSkipped) || !(e.flags & kHref)) return false;
+      std::string_view hv = TrimBlanks(HtmlDocument::Attr(e.node, "href"));
+      return !AttachmentType(hv).empty();
+    };
+    auto holds_file_link = [&](int a) {
+      for (int i = a; i < doc.element(a).end; ++i)
+        if (is_file_link(i)) return true;
+      return false;
+    };
+    auto page_level = [&](int a) { return doc.element(a).tag == Tag::kBody || doc.element(a).tag == Tag::kHtml; };
     int region = container;
     if (container >= 0 && title_element >= 0) {
       // The lowest ancestor of the container that also holds the title.
       int a = container;
       while (a >= 0 && !(title_element >= a && title_element < doc.element(a).end)) a = doc.element(a).parent;
-      if (a >= 0 && doc.element(a).tag != Tag::kBody && doc.element(a).tag != Tag::kHtml) region = a;
+      if (a >= 0 && !page_level(a)) region = a;
     }
-    if (region == container && container >= 0 && doc.element(container).parent >= 0) {
-      const Element& p = doc.element(doc.element(container).parent);
-      if (p.tag != Tag::kBody && p.tag != Tag::kHtml) region = doc.element(container).parent;
+    if (region == container && container >= 0 && doc.element(container).parent >= 0 &&
+        !page_level(doc.element(container).parent))
+      region = doc.element(container).parent;
+    if (container < 0 && title_element >= 0) {
+      // No text (an image-only notice): the box around the title that holds file links.
+      for (int a = doc.element(title_element).parent; a >= 0 && !page_level(a); a = doc.element(a).parent)
+        if (holds_file_link(a)) {
+          region = a;
+          break;
+        }
     }
     if (region >= 0) {
       const Element& r = doc.element(region);
