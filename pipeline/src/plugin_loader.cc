@@ -169,7 +169,7 @@ Status PluginLibrary::Create(const Config& config, const std::string& config_dir
   void* inst = desc_->create(&cfg, error, sizeof error);
   if (!inst) {
     error[sizeof error - 1] = '\0';
-    return Status::InvalidArgument("plugin " + name_ + " (" + path_ + ") refused its config: " +
+    return Status::InvalidArgument(config.Where() + ": plugin " + name_ + " (" + path_ + ") refused its config: " +
                                    (error[0] ? error : "no reason given"));
   }
   auto pi = std::unique_ptr<PluginInstance>(new PluginInstance());
