@@ -9,7 +9,8 @@ namespace {
 
 constexpr std::string_view kFurniture[] = {
     "版权所有", "主办单位：", "承办单位：", "主办单位:", "承办单位:", "主办：", "承办：", "网站标识码", "ICP备",
-    "ICP证", "公网安备", "技术支持：", "联系我们", "举报电话", "违法和不良信息", "郑重声明", "All Rights Reserved",
+    "ICP证", "公网安备", "技术支持：", "联系我们", "违法和不良信息", "郑重声明", "All Rights Reserved", "字体：[",
+    "字号：[", "浏览次数", "阅读次数", "点击数：", "浏览量：",
     "All rights reserved", "您所在的位置", "你的位置",
     "网站地图", "设为首页", "加入收藏", "网站声明", "隐私声明", "使用帮助", "无障碍", "当前位置", "您现在的位置",
     "您的位置", "所在位置", "上一篇", "下一篇", "上一条", "下一条", "分享到", "打印本页", "打印此页", "【打印】",
@@ -186,6 +187,13 @@ bool MatchLabel(std::string_view text, const std::vector<std::string_view>& labe
   return false;
 }
 
+bool IsMetaLine(std::string_view text) {
+  if (!ContainsDate(text) || HasSentencePunct(text)) return false;
+  for (std::string_view label : {"来源", "发布", "时间", "日期", "作者", "浏览", "点击", "编辑"})
+    if (Contains(text, label)) return true;
+  return false;
+}
+
 bool IsFurniturePhrase(std::string_view text) {
   for (std::string_view p : kFurniture)
     if (Contains(text, p)) return true;
@@ -237,9 +245,16 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
       drop[i] = 1;
       continue;
     }
-    if (l.chars < 25 && Contains(t, "作者") && !HasSentencePunct(t)) {
-      drop[i] = 1;
-      continue;
+    if (l.chars < 25 && !l.table_row && !HasSentencePunct(t)) {
+      // 《棱镜》作者 周纯: an author byline.
+      size_t at = t.find("作者");
+      std::string_view after = at == std::string_view::npos ? std::string_view() : t.substr(at + 6);
+      if (at != std::string_view::npos && !after.empty() &&
+          (after[0] == ' ' || StartsWith(after, "：") || StartsWith(after, ":") || StartsWith(after, "\xC2\xA0") ||
+           StartsWith(after, "\xE3\x80\x80"))) {
+        drop[i] = 1;
+        continue;
+      }
     }
     if (l.chars < 40 && l.link_chars * 10 >= l.chars * 8 && l.chars > 0) {
       bool promo = false;

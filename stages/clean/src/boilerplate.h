@@ -21,6 +21,9 @@ namespace sluice::clean::internal {
 // True when a short block of text is page furniture (footer, navigation, share/print tools).
 bool IsFurniturePhrase(std::string_view text);
 
+// True for a dated metadata line (发布日期：2024-03-05 来源：…): the article's header, not prose.
+bool IsMetaLine(std::string_view text);
+
 // What the line filter found while removing lines.
 struct FilterNotes {
   std::string source;       // value of a 来源：… credit line dropped from the body

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "sluice/v1/document.pb.h"
-#include "utf8.h"
+#include "sluice/common/charset.h"
 
 namespace sluice::clean {
 
@@ -152,7 +152,7 @@ Status CleanStage::Process(v1::Document& doc) {
     Count("binary");
     return Status::Permanent("binary: the page bytes are not text (" + std::to_string(raw->size()) + " bytes)");
   }
-  if (!internal::IsValidUtf8(*raw)) Count("invalid_utf8");
+  if (!common::IsValidUtf8(*raw)) Count("invalid_utf8");
 
   std::string url = doc.fetch().final_url();
   if (url.empty()) url = doc.url();

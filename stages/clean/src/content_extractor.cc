@@ -240,9 +240,7 @@ Status ContentExtractor::Extract(std::string_view html, std::string_view url, Ex
       const double ks = scores.score[static_cast<size_t>(known)], gs = scores.score[static_cast<size_t>(general)];
       // A known class used for some other box (a teaser, a sidebar) while the article is elsewhere.
       if (!nested && ks < 0.5 * gs) known = -1;
-      // A known wrapper (.article-content around the article, its share bar and its related
-      // links) with the article inside it: the tighter box.
-      if (known >= 0 && general > known && general < k.end && gs >= 0.9 * ks) known = -1;
+
     }
     if (known >= 0) {
       roots.push_back(known);

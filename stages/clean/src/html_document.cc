@@ -9,7 +9,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "utf8.h"
+#include "sluice/common/charset.h"
 
 namespace sluice::clean::internal {
 
@@ -194,8 +194,8 @@ HtmlDocument::~HtmlDocument() {
 Status HtmlDocument::Parse(std::string_view html, std::unique_ptr<HtmlDocument>* out) {
   InitLibxml();
   std::string repaired;
-  if (!IsValidUtf8(html)) {
-    repaired = RepairUtf8(html);
+  if (!common::IsValidUtf8(html)) {
+    repaired = common::SanitizeUtf8(html);
     html = repaired;
   }
   // Text in front of <!DOCTYPE> was not written by the page's author (a crawler's log line, a

@@ -133,6 +133,8 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
       w = -2.0 * total;
     } else if (e.flags & kHeading) {
       w = 0;  // the title, section heads: they go with whichever container holds them
+    } else if (it != short_text.end() && IsMetaLine(it->second)) {
+      w = 0;  // 发布日期：… 来源：… — the header of an article, not its text
     } else if (ld > 0.5) {
       w = -ld * total;
     } else if (e.chars >= 10 && e.punct >= 1) {

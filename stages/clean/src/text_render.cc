@@ -150,7 +150,7 @@ class Renderer {
         return false;
       case Tag::kTable:
         if (!InCell()) EndLine();
-        if (!(e.flags & kContainsTable)) tables_.push_back(Table{idx, {}, false, 0, {}, {}});
+        if (IsDataTable(idx)) tables_.push_back(Table{idx, {}, false, 0, {}, {}});
         return true;
       case Tag::kTr:
         if (DataTable(idx)) {
@@ -235,6 +235,25 @@ class Renderer {
     } else if ((e.flags & kBlock) && InCell()) {
       tables_.back().cell.Space();
     }
+  }
+
+  // A data table holds no tables and its cells hold at most a couple of paragraphs each (Word
+  // exports put a <p> in every cell); a table whose cell holds a whole article is layout.
+  bool IsDataTable(int table) const {
+    const Element& t = doc_.element(table);
+    if (t.flags & kContainsTable) return false;
+    int cell = -1, cell_end = -1, blocks = 0;
+    for (int i = table + 1; i < t.end; ++i) {
+      const Element& e = doc_.element(i);
+      if (e.tag == Tag::kTd || e.tag == Tag::kTh) {
+        cell = i;
+        cell_end = e.end;
+        blocks = 0;
+        continue;
+      }
+      if (cell >= 0 && i < cell_end && (e.flags & kBlock) && e.chars + e.link_chars > 0 && ++blocks >= 3) return false;
+    }
+    return true;
   }
 
   // Whether element `idx` (a tr/td/th) belongs to the innermost data table being rendered.
