@@ -261,10 +261,12 @@ Status ContentExtractor::Extract(std::string_view html, std::string_view url, Ex
 
   std::vector<uint8_t> drop(static_cast<size_t>(doc->size()), 0);
   std::vector<Line> lines;
-  const bool from_rule = content_origin.rfind("rule:", 0) == 0;
+  // The scorer's own pick stops where its best run of blocks ends; a known or configured
+  // container is the article by definition and is only pruned.
+  const bool scored = content_origin == "scorer";
   for (int root : roots) {
-    PruneContainer(*doc, scores, root, &drop);
-    if (!from_rule)
+    PruneContainer(*doc, scores, root, FirstProse(*doc, scores, root), &drop);
+    if (scored)
       for (int k = CutPoint(*doc, scores, root); k < doc->element(root).end; ++k) drop[static_cast<size_t>(k)] = 1;
     int images = 0;
     RenderLines(*doc, root, drop, &lines, &images);

@@ -181,6 +181,53 @@ bool ShortDateAt(std::string_view s, size_t i, DateTime* dt) {
   return true;
 }
 
+// "March 3, 2031", "Mar. 3, 2031 10:20", "3 March 2031": the month's name at s[i].
+bool EnglishDateAt(std::string_view s, size_t i, DateTime* dt) {
+  static const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  if (i > 0 && std::isalpha(static_cast<unsigned char>(s[i - 1]))) return false;
+  int month = 0;
+  for (int m = 0; m < 12 && !month; ++m) {
+    if (i + 3 > s.size()) break;
+    bool eq = true;
+    for (int k = 0; k < 3; ++k) eq = eq && std::tolower(static_cast<unsigned char>(s[i + static_cast<size_t>(k)])) == kMonths[m][k];
+    if (eq) month = m + 1;
+  }
+  if (!month) return false;
+  size_t k = i + 3;
+  while (k < s.size() && std::isalpha(static_cast<unsigned char>(s[k]))) ++k;
+  if (k - i > 9) return false;
+  if (k < s.size() && s[k] == '.') ++k;
+  auto blanks = [&] { while (k < s.size() && (s[k] == ' ' || s[k] == ',')) ++k; };
+  blanks();
+  int day = 0, year = 0;
+  size_t n = ReadInt(s, k, 2, &day);
+  if (n) {
+    // Month Day, Year
+    k += n;
+    if (s.substr(k, 2) == "st" || s.substr(k, 2) == "nd" || s.substr(k, 2) == "rd" || s.substr(k, 2) == "th") k += 2;
+    blanks();
+    if (ReadInt(s, k, 4, &year) != 4) return false;
+    k += 4;
+  } else {
+    // Day Month Year: the day sits before the month name.
+    size_t b = i;
+    while (b > 0 && s[b - 1] == ' ') --b;
+    size_t e = b;
+    while (b > 0 && Digit(s, b - 1)) --b;
+    if (e == b || e - b > 2) return false;
+    day = std::stoi(std::string(s.substr(b, e - b)));
+    if (ReadInt(s, k, 4, &year) != 4) return false;
+    k += 4;
+  }
+  if (!ValidDate(year, month, day)) return false;
+  *dt = DateTime();
+  dt->year = year;
+  dt->month = month;
+  dt->day = day;
+  ParseTime(s, k, dt);
+  return true;
+}
+
 int64_t DaysFromCivil(int y, int m, int d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -215,7 +262,28 @@ bool FindDateTime(std::string_view text, DateTime* out, bool allow_no_year) {
     if (allow_no_year && run <= 2 && ShortDateAt(v, i, out)) return true;
     i += run - 1;
   }
+  for (size_t i = 0; i + 3 <= v.size(); ++i)
+    if (std::isalpha(static_cast<unsigned char>(v[i])) && EnglishDateAt(v, i, out)) return true;
   return false;
+}
+
+bool IsDateLine(std::string_view text) {
+  DateTime dt;
+  if (!FindDateTime(text, &dt)) return false;
+  // Nothing but the date, a time, a weekday and blanks.
+  int other = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    uint32_t cp = NextCodePoint(text, i);
+    if (cp < 0x80) {
+      if (std::isalpha(static_cast<int>(cp))) ++other;
+      continue;
+    }
+    if (IsBlankCodePoint(cp)) continue;
+    static const std::u32string kDateChars = U"年月日时分秒号星期周一二三四五六天上下午：（）";
+    if (kDateChars.find(static_cast<char32_t>(cp)) == std::u32string::npos) other += 2;
+  }
+  return other <= 12;  // English month and weekday names
 }
 
 bool DateFromUrl(std::string_view url, DateTime* out) {

@@ -25,6 +25,10 @@ struct DateTime {
 // Finds the first date in `text`. Returns false when there is none.
 bool FindDateTime(std::string_view text, DateTime* out, bool allow_no_year = false);
 
+// True when `text` holds a date and little else (a dateline such as "2024年3月5日 星期二" or
+// "March 3, 2031").
+bool IsDateLine(std::string_view text);
+
 // The date in a URL path: /202403/t20240305_1118201.html, /art/2025/2/28/art_….html,
 // /2019-10-23/doc-….shtml. Returns false when there is none.
 bool DateFromUrl(std::string_view url, DateTime* out);

@@ -8,6 +8,8 @@
 #include <unordered_map>
 
 #include "boilerplate.h"
+#include "date_time.h"
+#include "text_render.h"
 
 namespace sluice::clean::internal {
 
@@ -92,6 +94,14 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
     if (o.chars + o.link_chars < 100) short_text[r.owner].append(r.text);
   }
 
+  // Links to attachments, per block: a line of them is neither text nor furniture.
+  std::vector<int> file_links(static_cast<size_t>(n), 0);
+  for (int i = 0; i < n; ++i) {
+    const Element& e = doc.element(i);
+    if (!(e.flags & kHref) || (e.flags & kSkipped) || e.block < 0) continue;
+    if (!AttachmentType(HtmlDocument::Attr(e.node, "href")).empty()) ++file_links[static_cast<size_t>(e.block)];
+  }
+
   // Furniture marks: strong hints and related-link boxes damp their whole subtree.
   std::vector<uint8_t> hint(static_cast<size_t>(n), 0);
   for (int i = 0; i < n; ++i) {
@@ -133,7 +143,9 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
       w = -2.0 * total;
     } else if (e.flags & kHeading) {
       w = 0;  // the title, section heads: they go with whichever container holds them
-    } else if (it != short_text.end() && IsMetaLine(it->second)) {
+    } else if (e.links > 0 && file_links[static_cast<size_t>(i)] == e.links && e.chars <= 12) {
+      w = 0;  // 附件1：… — attachment links (metadata, dropped from the text later)
+    } else if (it != short_text.end() && (IsMetaLine(it->second) || (total <= 30 && IsDateLine(it->second)))) {
       w = 0;  // 发布日期：… 来源：… — the header of an article, not its text
     } else if (ld > 0.5) {
       w = -ld * total;
@@ -298,7 +310,12 @@ int FindKnownContainer(const HtmlDocument& doc, const SubtreeScores& scores,
   return -1;
 }
 
-void PruneContainer(const HtmlDocument& doc, const SubtreeScores& scores, int root, std::vector<uint8_t>* drop) {
+// class/id tokens of an article's header line: its date, source, author.
+constexpr std::string_view kMetaHints[] = {"byline", "date", "time", "pubtime", "pubdate", "publish", "author",
+                                           "source", "meta", "info", "sj", "ly", "laiyuan", "fbsj", "dateline"};
+
+void PruneContainer(const HtmlDocument& doc, const SubtreeScores& scores, int root, int head_end,
+                    std::vector<uint8_t>* drop) {
   const Element& r = doc.element(root);
   const double root_score = std::max(1.0, scores.score[static_cast<size_t>(root)]);
   for (int j = root + 1; j < r.end;) {
@@ -315,6 +332,11 @@ void PruneContainer(const HtmlDocument& doc, const SubtreeScores& scores, int ro
     if (total >= 20 && scores.links[js] >= 3 && scores.link_chars[js] > 0.6 * total) cut = true;
     // A share/related/comment bar that holds little of the article.
     if (!cut && score < 0.2 * root_score && HasNegativeHint(doc, j)) cut = true;
+    // The article's own header line (date, source, byline) above its first paragraph.
+    if (!cut && j < head_end && total > 0 && total < 80 && scores.own[js] <= 0) {
+      for (const std::string& tok : doc.HintTokens(j))
+        for (std::string_view h : kMetaHints) cut = cut || tok == h;
+    }
     // A media teaser: an image or player with nothing but a short link title (视频-…).
     if (!cut && (e.flags & kHasImage) && total > 0 && total < 60 && scores.link_chars[js] >= 0.9 * total &&
         e.tag != Tag::kA)

@@ -62,9 +62,10 @@ int FirstProse(const HtmlDocument& doc, const SubtreeScores& scores, int contain
 // Elements matched by an XPath expression, in document order (only indexed, non-skipped ones).
 std::vector<int> EvaluateXPath(const HtmlDocument& doc, const std::string& xpath);
 
-// Nested children of `root` to leave out when rendering it: link lists and share/related/comment
-// bars that hold only a small part of the container's score. Sets entries of `drop`.
-void PruneContainer(const HtmlDocument& doc, const SubtreeScores& scores, int root,
+// Nested children of `root` to leave out when rendering it: link lists, share/related/comment
+// bars that hold only a small part of the container's score, media teasers, and the header line
+// (date, source, byline) above `head_end`, the first prose element. Sets entries of `drop`.
+void PruneContainer(const HtmlDocument& doc, const SubtreeScores& scores, int root, int head_end,
                     std::vector<uint8_t>* drop);
 
 }  // namespace sluice::clean::internal
