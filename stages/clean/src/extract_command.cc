@@ -84,6 +84,11 @@ Json ToJson(const Extraction& ex, const std::string& url) {
   j.Set("challenge", ex.challenge);
   if (ex.challenge) j.Set("challenge_reason", ex.challenge_reason);
   j.Set("text", ex.text);
+  if (!ex.text.empty()) {
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(Simhash64(ex.text)));
+    j.Set("simhash", hash);
+  }
   Json origins = Json::Object();
   for (const auto& [field, where] : ex.origins) origins.Set(field, where);
   j.Set("origins", std::move(origins));

@@ -279,6 +279,7 @@ void HtmlDocument::Walk() {
     if (idx < 0) return;
     Element& e = elements_[static_cast<size_t>(idx)];
     e.end = static_cast<int>(elements_.size());
+    e.run_end = static_cast<int>(runs_.size());
     if (e.parent >= 0) {
       Element& p = elements_[static_cast<size_t>(e.parent)];
       if (e.tag == Tag::kTable || (e.flags & kContainsTable)) p.flags |= kContainsTable;
@@ -294,6 +295,7 @@ void HtmlDocument::Walk() {
       int idx = static_cast<int>(elements_.size());
       Element e;
       e.node = n;
+      e.first_run = static_cast<int>(runs_.size());
       e.parent = open.empty() ? -1 : open.back();
       const Element* parent = e.parent >= 0 ? &elements_[static_cast<size_t>(e.parent)] : nullptr;
       e.depth = parent ? parent->depth + 1 : 0;
@@ -388,7 +390,10 @@ void HtmlDocument::Walk() {
     if (n) n = n->next;
   }
   // Elements still open (should not happen) end at the last element.
-  for (int idx : open) elements_[static_cast<size_t>(idx)].end = static_cast<int>(elements_.size());
+  for (int idx : open) {
+    elements_[static_cast<size_t>(idx)].end = static_cast<int>(elements_.size());
+    elements_[static_cast<size_t>(idx)].run_end = static_cast<int>(runs_.size());
+  }
 }
 
 }  // namespace sluice::clean::internal

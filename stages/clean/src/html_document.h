@@ -63,6 +63,8 @@ struct Element {
   int link_chars = 0;  // non-whitespace code points inside links
   int punct = 0;       // sentence punctuation outside links (，。！？；、 and , . ! ? ; before a space)
   int links = 0;       // <a href> elements whose nearest block ancestor this is
+  int first_run = 0;   // the text runs of the subtree are runs()[first_run, run_end)
+  int run_end = 0;
 };
 
 // One text node in document order.

@@ -284,11 +284,7 @@ std::string MainTitlePart(const std::string& title) {
 std::string ElementText(const HtmlDocument& doc, int i) {
   std::string out;
   const Element& e = doc.element(i);
-  for (const TextRun& r : doc.runs()) {
-    if (r.elem < i) continue;
-    if (r.elem >= e.end) break;
-    out.append(r.text);
-  }
+  for (int k = e.first_run; k < e.run_end; ++k) out.append(doc.runs()[static_cast<size_t>(k)].text);
   std::string collapsed;
   bool space = false;
   size_t k = 0;
