@@ -836,9 +836,22 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
           break;
         }
     }
-    if (region >= 0) {
-      const Element& r = doc.element(region);
-      for (int i = region; i < r.end; ++i) {
+    // Ranges of elements to look through: the region, and when the region is the bare container
+    // (a page with no wrapper around the article), the few siblings right after it.
+    std::vector<std::pair<int, int>> ranges;
+    if (region >= 0) ranges.emplace_back(region, doc.element(region).end);
+    if (region >= 0 && region == container) {
+      int k = doc.element(container).end, siblings = 0;
+      const int parent = doc.element(container).parent;
+      while (k < doc.size() && siblings < 5 && doc.element(k).parent == parent) {
+        if (doc.element(k).chars > 200) break;  // more prose: another article or a comment
+        ranges.emplace_back(k, doc.element(k).end);
+        k = doc.element(k).end;
+        ++siblings;
+      }
+    }
+    for (const auto& [from, to] : ranges) {
+      for (int i = from; i < to; ++i) {
         const Element& e = doc.element(i);
         if ((e.flags & kSkipped) || !(e.flags & kHref)) continue;
         std::string href = HtmlDocument::Attr(e.node, "href");
