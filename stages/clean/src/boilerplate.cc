@@ -194,10 +194,42 @@ bool IsMetaLine(std::string_view text) {
   return false;
 }
 
+// The furniture phrases indexed by their first code point, so a text is scanned once instead of
+// once per phrase (this runs for every short block of every page).
+class PhraseSet {
+ public:
+  template <size_t N>
+  explicit PhraseSet(const std::string_view (&phrases)[N]) {
+    for (std::string_view p : phrases) {
+      size_t i = 0;
+      entries_.push_back({NextCodePoint(p, i), p});
+    }
+    std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.first < b.first; });
+  }
+  bool FoundIn(std::string_view text) const {
+    size_t i = 0;
+    while (i < text.size()) {
+      size_t at = i;
+      uint32_t cp = NextCodePoint(text, i);
+      auto it = std::lower_bound(entries_.begin(), entries_.end(), cp,
+                                 [](const Entry& e, uint32_t c) { return e.first < c; });
+      for (; it != entries_.end() && it->first == cp; ++it)
+        if (text.compare(at, it->phrase.size(), it->phrase) == 0) return true;
+    }
+    return false;
+  }
+
+ private:
+  struct Entry {
+    uint32_t first;
+    std::string_view phrase;
+  };
+  std::vector<Entry> entries_;
+};
+
 bool IsFurniturePhrase(std::string_view text) {
-  for (std::string_view p : kFurniture)
-    if (Contains(text, p)) return true;
-  return false;
+  static const PhraseSet* set = new PhraseSet(kFurniture);
+  return set->FoundIn(text);
 }
 
 void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes* notes) {

@@ -228,7 +228,8 @@ int HtmlDocument::IndexOf(const xmlNode* node) {
 const char* HtmlDocument::Attr(const xmlNode* node, const char* name) {
   if (!node || node->type != XML_ELEMENT_NODE) return nullptr;
   for (const xmlAttr* a = node->properties; a; a = a->next) {
-    if (!a->name || xmlStrcasecmp(a->name, reinterpret_cast<const xmlChar*>(name)) != 0) continue;
+    // The HTML parser lower-cases attribute names; callers ask in lower case.
+    if (!a->name || std::strcmp(reinterpret_cast<const char*>(a->name), name) != 0) continue;
     if (!a->children) return "";
     if (a->children->type == XML_TEXT_NODE && !a->children->next && a->children->content)
       return reinterpret_cast<const char*>(a->children->content);
@@ -242,27 +243,6 @@ std::string HtmlDocument::Meta(std::string_view name) const {
   for (const auto& [k, v] : metas_)
     if (k == key) return v;
   return "";
-}
-
-std::vector<std::string> HtmlDocument::HintTokens(int i) const {
-  std::vector<std::string> out;
-  const xmlNode* n = element(i).node;
-  for (const char* attr : {"class", "id"}) {
-    const char* v = Attr(n, attr);
-    if (!v) continue;
-    std::string cur;
-    for (const char* p = v;; ++p) {
-      char c = *p;
-      if (c == 0 || c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n') {
-        if (!cur.empty()) out.push_back(cur);
-        cur.clear();
-        if (c == 0) break;
-      } else {
-        cur += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      }
-    }
-  }
-  return out;
 }
 
 void HtmlDocument::Skip(int i) {

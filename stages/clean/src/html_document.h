@@ -18,6 +18,7 @@
 #include <libxml/tree.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -116,9 +117,42 @@ class HtmlDocument {
   // subtree stay in the arrays; callers re-run their aggregation afterwards.
   void Skip(int i);
 
-  // The tokens of the class and id attributes of element `i`, lower-cased, split on spaces,
-  // '-' and '_' (e.g. "article-con TRS_UEDITOR" → article con trs ueditor).
-  std::vector<std::string> HintTokens(int i) const;
+  // Calls f(token) for each token of the class and id attributes of element `i`, lower-cased
+  // and split on spaces, '-' and '_' ("article-con TRS_UEDITOR" → article con trs ueditor);
+  // stops early when f returns true. Returns whether f did. Allocates nothing for the tokens of
+  // up to 63 bytes that matter.
+  template <typename F>
+  bool ForEachHintToken(int i, F&& f) const {
+    const xmlNode* n = element(i).node;
+    for (const char* attr : {"class", "id"}) {
+      const char* v = Attr(n, attr);
+      if (!v) continue;
+      char buf[64];
+      size_t len = 0;
+      for (const char* p = v;; ++p) {
+        char c = *p;
+        if (c == 0 || c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n' || c == '\r') {
+          if (len > 0 && len < sizeof buf && f(std::string_view(buf, len))) return true;
+          len = 0;
+          if (c == 0) break;
+        } else if (len < sizeof buf) {
+          buf[len++] = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        } else {
+          len = sizeof buf;  // too long to be a hint: skipped
+        }
+      }
+    }
+    return false;
+  }
+
+  // True when a class/id token of element `i` is one of `tokens` (lower-case).
+  bool HasHintToken(int i, std::initializer_list<std::string_view> tokens) const {
+    return ForEachHintToken(i, [&](std::string_view t) {
+      for (std::string_view w : tokens)
+        if (t == w) return true;
+      return false;
+    });
+  }
 
   // <head> facts collected during the walk.
   // <meta> name/property/itemprop/http-equiv (lower-cased, trimmed) → content, in page order.

@@ -50,12 +50,16 @@ int NegativeHint(const HtmlDocument& doc, int i) {
   if (t == Tag::kAside) return 1;
   if (!HtmlDocument::Attr(doc.element(i).node, "class") && !HtmlDocument::Attr(doc.element(i).node, "id")) return 0;
   int hint = 0;
-  for (const std::string& tok : doc.HintTokens(i)) {
+  doc.ForEachHintToken(i, [&](std::string_view tok) {
     for (std::string_view h : kStrongHints)
-      if (tok == h) return 2;
+      if (tok == h) {
+        hint = 2;
+        return true;
+      }
     for (std::string_view h : kWeakHints)
       if (tok == h) hint = 1;
-  }
+    return false;
+  });
   return hint;
 }
 
@@ -334,8 +338,11 @@ void PruneContainer(const HtmlDocument& doc, const SubtreeScores& scores, int ro
     if (!cut && score < 0.2 * root_score && HasNegativeHint(doc, j)) cut = true;
     // The article's own header line (date, source, byline) above its first paragraph.
     if (!cut && j < head_end && total > 0 && total < 80 && scores.own[js] <= 0) {
-      for (const std::string& tok : doc.HintTokens(j))
-        for (std::string_view h : kMetaHints) cut = cut || tok == h;
+      cut = doc.ForEachHintToken(j, [&](std::string_view tok) {
+        for (std::string_view h : kMetaHints)
+          if (tok == h) return true;
+        return false;
+      });
     }
     // A media teaser: an image or player with nothing but a short link title (视频-…).
     if (!cut && (e.flags & kHasImage) && total > 0 && total < 60 && scores.link_chars[js] >= 0.9 * total &&

@@ -330,12 +330,7 @@ std::string JsStringValue(std::string_view js, std::string_view key) {
 }
 
 bool HasHintToken(const HtmlDocument& doc, int i, std::initializer_list<std::string_view> wanted) {
-  const xmlNode* n = doc.element(i).node;
-  if (!HtmlDocument::Attr(n, "class") && !HtmlDocument::Attr(n, "id")) return false;
-  for (const std::string& tok : doc.HintTokens(i))
-    for (std::string_view w : wanted)
-      if (tok == w) return true;
-  return false;
+  return doc.HasHintToken(i, wanted);
 }
 
 }  // namespace
@@ -393,7 +388,7 @@ std::string DetectLanguage(const std::string& text, const std::string& declared)
   static const std::u32string kSimp = U"们这个来说时会国学对发与经为后过还实现体关开点当进际从动将应区级机员";
   size_t i = 0;
   int seen = 0;
-  while (i < text.size() && seen < 20000) {
+  while (i < text.size() && seen < 4000) {
     uint32_t cp = NextCodePoint(text, i);
     ++seen;
     if (IsHan(cp)) {
