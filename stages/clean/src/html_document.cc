@@ -288,6 +288,9 @@ void HtmlDocument::Walk() {
       if (!(e.flags & kSkipped) && IsHidden(n)) e.flags |= kSkipped | kHidden;
       if (e.tag == Tag::kA && Attr(n, "href")) e.flags |= kHref | kInLink;
       e.block = (e.flags & kBlock) || !parent ? idx : parent->block;
+      // `parent` points into elements_, which the push_back below may move.
+      const bool in_head = parent && parent->tag == Tag::kHead;
+      parent = nullptr;
       if ((e.flags & kHref) && !(e.flags & kSkipped) && e.block >= 0) elements_[static_cast<size_t>(e.block)].links++;
       n->_private = reinterpret_cast<void*>(static_cast<intptr_t>(idx + 1));
       elements_.push_back(e);
@@ -328,7 +331,7 @@ void HtmlDocument::Walk() {
           descend = true;  // for <meta>, <title>, <base>, <link> and scripts
           break;
         default:
-          descend = !(e.flags & kSkipped) || (parent && parent->tag == Tag::kHead);
+          descend = !(e.flags & kSkipped) || in_head;
           break;
       }
       if (!(e.flags & kSkipped) && e.tag != Tag::kHtml) ++body_elements_;
