@@ -145,12 +145,9 @@ std::string_view TrimBlanks(std::string_view s) {
 std::string StripBlanks(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t start = i;
-    uint32_t cp = NextCodePoint(s, i);
-    if (!IsBlankCodePoint(cp)) out.append(s.substr(start, i - start));
-  }
+  ForEachCodePoint(s, [&](uint32_t cp, std::string_view bytes) {
+    if (!IsBlankCodePoint(cp)) out.append(bytes);
+  });
   return out;
 }
 

@@ -14,18 +14,11 @@ namespace {
 std::string Fold(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t start = i;
-    uint32_t cp = NextCodePoint(s, i);
-    if (cp >= 0xFF01 && cp <= 0xFF5E) {
-      out += static_cast<char>(cp - 0xFF01 + 0x21);
-    } else if (cp == 0x3000 || cp == 0xA0) {
-      out += ' ';
-    } else {
-      out.append(s.substr(start, i - start));
-    }
-  }
+  ForEachCodePoint(s, [&](uint32_t cp, std::string_view bytes) {
+    if (cp >= 0xFF01 && cp <= 0xFF5E) out += static_cast<char>(cp - 0xFF01 + 0x21);
+    else if (cp == 0x3000 || cp == 0xA0) out += ' ';
+    else out.append(bytes);
+  });
   return out;
 }
 

@@ -117,30 +117,27 @@ std::string NodeText(const xmlNode* node) {
   return out;
 }
 
-std::string CollapseSpaces(std::string_view s) {
-  std::string out;
-  bool space = false;
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t start = i;
-    uint32_t cp = NextCodePoint(s, i);
-    if (IsBlankCodePoint(cp) && cp != 0x3000) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out.append(s.substr(start, i - start));
-  }
-  return out;
-}
-
 void InitLibxml() {
   static std::once_flag once;
   std::call_once(once, [] { xmlInitParser(); });
 }
 
 }  // namespace
+
+std::string CollapseSpaces(std::string_view s) {
+  std::string out;
+  bool space = false;
+  ForEachCodePoint(s, [&](uint32_t cp, std::string_view bytes) {
+    if (IsBlankCodePoint(cp) && cp != 0x3000) {
+      space = !out.empty();
+      return;
+    }
+    if (space) out += ' ';
+    space = false;
+    out.append(bytes);
+  });
+  return out;
+}
 
 bool IsBlankCodePoint(uint32_t cp) {
   if (cp <= 0x20) return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' || cp == 0;

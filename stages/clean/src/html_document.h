@@ -91,6 +91,20 @@ bool IsBlankCodePoint(uint32_t cp);
 // Decodes the UTF-8 code point at `s[i]` (the input must be valid UTF-8) and advances `i`.
 uint32_t NextCodePoint(std::string_view s, size_t& i);
 
+// Calls f(code point, its UTF-8 bytes) for each code point of valid UTF-8 `s`.
+template <typename F>
+void ForEachCodePoint(std::string_view s, F&& f) {
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t start = i;
+    uint32_t cp = NextCodePoint(s, i);
+    f(cp, s.substr(start, i - start));
+  }
+}
+
+// `s` with blank runs (ideographic spaces excepted) collapsed to one space and trimmed.
+std::string CollapseSpaces(std::string_view s);
+
 class HtmlDocument {
  public:
   ~HtmlDocument();

@@ -285,21 +285,7 @@ std::string ElementText(const HtmlDocument& doc, int i) {
   std::string out;
   const Element& e = doc.element(i);
   for (int k = e.first_run; k < e.run_end; ++k) out.append(doc.runs()[static_cast<size_t>(k)].text);
-  std::string collapsed;
-  bool space = false;
-  size_t k = 0;
-  while (k < out.size()) {
-    size_t at = k;
-    uint32_t cp = NextCodePoint(out, k);
-    if (IsBlankCodePoint(cp)) {
-      space = !collapsed.empty();
-      continue;
-    }
-    if (space) collapsed += ' ';
-    space = false;
-    collapsed.append(out, at, k - at);
-  }
-  return collapsed;
+  return CollapseSpaces(out);
 }
 
 // The string value of the first `key: '…'` / `"key": "…"` / `key = "…"` in a script.

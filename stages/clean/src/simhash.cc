@@ -9,7 +9,6 @@
 namespace sluice::clean {
 
 using internal::IsBlankCodePoint;
-using internal::NextCodePoint;
 
 uint64_t Simhash64(std::string_view text) {
   static const internal::TextNormalizer* nfkc = [] {
@@ -21,12 +20,9 @@ uint64_t Simhash64(std::string_view text) {
   // Code points without blanks, as UTF-8 pieces.
   std::vector<std::string_view> chars;
   chars.reserve(folded.size() / 2);
-  size_t i = 0;
-  while (i < folded.size()) {
-    size_t start = i;
-    uint32_t cp = NextCodePoint(folded, i);
-    if (!IsBlankCodePoint(cp)) chars.push_back(std::string_view(folded).substr(start, i - start));
-  }
+  internal::ForEachCodePoint(folded, [&](uint32_t cp, std::string_view bytes) {
+    if (!IsBlankCodePoint(cp)) chars.push_back(bytes);
+  });
   constexpr size_t kShingle = 4;
   if (chars.size() < kShingle) return 0;
   int votes[64] = {0};
