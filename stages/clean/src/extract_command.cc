@@ -56,7 +56,7 @@ std::string UrlPath(const std::string& url) {
   return slash == std::string::npos ? "/" : url.substr(slash);
 }
 
-Json ToJson(const Extraction& ex, const std::string& url) {
+Json ToJson(const Extraction& ex, const std::string& url, uint64_t simhash) {
   Json j = Json::Object();
   j.Set("url", url);
   j.Set("title", ex.title);
@@ -84,9 +84,9 @@ Json ToJson(const Extraction& ex, const std::string& url) {
   j.Set("challenge", ex.challenge);
   if (ex.challenge) j.Set("challenge_reason", ex.challenge_reason);
   j.Set("text", ex.text);
-  if (!ex.text.empty()) {
+  if (simhash != 0) {
     char hash[17];
-    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(Simhash64(ex.text)));
+    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(simhash));
     j.Set("simhash", hash);
   }
   Json origins = Json::Object();
@@ -143,7 +143,7 @@ int RunExtractCommand(int argc, char** argv) {
     std::string page_url = url.empty() ? "file://" + fs::absolute(file).lexically_normal().string() : url;
     Extraction ex;
     if (Status st = extractor->Extract(html, page_url, &ex); !st.ok()) return Fail(file + ": " + st.message());
-    Json j = ToJson(ex, page_url);
+    Json j = ToJson(ex, page_url, ex.text.empty() ? 0 : Simhash64(ex.text));
     j.Set("path", file);
     std::printf("%s\n", j.Dump().c_str());
     return 0;
@@ -181,7 +181,8 @@ int RunExtractCommand(int argc, char** argv) {
     Status st = ReadBytes((fs::path(dir) / rel).string(), &bytes) ? Status::OK() : Status::IOError("cannot read");
     if (st.ok()) st = PageBytesToUtf8(bytes, &html);
     if (st.ok()) st = extractor->Extract(html, page_url, &ex);
-    Json j = ToJson(ex, page_url);
+    const uint64_t simhash = st.ok() && !ex.text.empty() ? Simhash64(ex.text) : 0;
+    Json j = ToJson(ex, page_url, simhash);
     j.Set("site", site);
     j.Set("url_path", url_path);
     j.Set("path", rel);
@@ -193,7 +194,7 @@ int RunExtractCommand(int argc, char** argv) {
     if (st.ok() && !ex.challenge && !ex.text.empty()) {
       int chars = 0;
       for (char c : ex.text) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80 && !std::isspace(static_cast<unsigned char>(c));
-      if (chars >= min_chars) index.FindOrAdd(Simhash64(ex.text), page_url, &original);
+      if (chars >= min_chars && simhash != 0) index.FindOrAdd(simhash, page_url, &original);
     }
     j.Set("duplicate_of", original.empty() ? Json() : Json(original));
     std::printf("%s\n", j.Dump().c_str());
