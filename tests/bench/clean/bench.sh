@@ -19,7 +19,7 @@ if /usr/bin/python3 -c 'import readability' 2>/dev/null; then
   echo "$anchor_out"
   ours=$(echo "$sluice_out" | awk '/^extract/ {print $3}')
   theirs=$(echo "$anchor_out" | awk '{print $2}')
-  awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "speed-up over python3-readability: %.1fx\n", a / b }'
+  awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "speed-up over python3-readability (per CPU-second): %.1fx\n", a / b }'
 else
   echo "python3-readability not installed: anchor skipped"
 fi
