@@ -23,6 +23,7 @@ constexpr std::string_view kStrongHints[] = {
     "related", "relate", "recommend", "breadcrumb", "crumb", "crumbs", "copyright", "ad", "ads", "advert",
     "banner", "friendlink", "login", "disclaimer", "statement", "shengming", "fenxiang", "xgwz", "xglj",
     "xgxw", "xgyd", "tuijian", "tjyd", "tjxw", "dqwz", "zan", "dianzan", "qrcode", "ewm", "erweima",
+    "promo", "promotion", "sponsor", "adv", "advertisement", "guanggao",
 };
 constexpr std::string_view kWeakHints[] = {
     "side", "aside", "position", "location", "pager", "pagination", "hot", "rank", "search", "bottom",
@@ -98,6 +99,36 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
     if (o.chars + o.link_chars < 100) short_text[r.owner].append(r.text);
   }
 
+  // Data tables — a 名单 or a schedule, rows of several cells, not label：value pairs — are
+  // content even without sentence punctuation: a notice may be nothing but its table.
+  std::vector<uint8_t> data_cell(static_cast<size_t>(n), 0);
+  for (int t = 0; t < n; ++t) {
+    const Element& table = doc.element(t);
+    if (table.tag != Tag::kTable || (table.flags & (kContainsTable | kSkipped))) continue;
+    int rows = 0, wide_rows = 0, cells = 0, label_cells = 0, in_row = 0;
+    for (int i = t + 1; i <= table.end; ++i) {
+      const bool row_end = i == table.end || doc.element(i).tag == Tag::kTr;
+      if (row_end && i > t + 1) {
+        ++rows;
+        if (in_row >= 2) ++wide_rows;
+        in_row = 0;
+      }
+      if (i == table.end) break;
+      const Element& c = doc.element(i);
+      if (c.tag != Tag::kTd && c.tag != Tag::kTh) continue;
+      std::string text;
+      for (int k = c.first_run; k < c.run_end; ++k) text.append(doc.runs()[static_cast<size_t>(k)].text);
+      std::string_view v = TrimBlanks(text);
+      if (v.empty()) continue;
+      ++cells;
+      ++in_row;
+      size_t colon = std::min(v.find("："), v.find(':'));
+      if (colon != std::string_view::npos && colon <= 24) ++label_cells;
+    }
+    if (rows < 3 || wide_rows * 10 < rows * 6 || cells < 6 || label_cells * 10 >= cells * 3) continue;
+    for (int i = t; i < table.end; ++i) data_cell[static_cast<size_t>(i)] = 1;
+  }
+
   // Links to attachments, per block: a line of them is neither text nor furniture.
   std::vector<int> file_links(static_cast<size_t>(n), 0);
   for (int i = 0; i < n; ++i) {
@@ -157,6 +188,8 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
       w = e.chars * (1.0 - ld);
     } else if (e.chars >= 40) {
       w = 0.5 * e.chars * (1.0 - ld);
+    } else if (data_cell[static_cast<size_t>(i)] && ld < 0.3) {
+      w = 0.5 * e.chars;
     }
     // Inside a footer, a related box, …: the text counts for little, whoever holds it; inside
     // a side column or a tool bar, for less.
@@ -176,6 +209,8 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
   for (int i = 0; i < n; ++i) prefix[static_cast<size_t>(i) + 1] = prefix[static_cast<size_t>(i)] + s.own[static_cast<size_t>(i)];
   std::vector<double> best(static_cast<size_t>(n));
   s.cut.assign(static_cast<size_t>(n), 0);
+  s.negative.assign(static_cast<size_t>(n), 0.0);
+  for (int i = 0; i < n; ++i) s.negative[static_cast<size_t>(i)] = std::min(0.0, s.own[static_cast<size_t>(i)]);
   for (int i = 0; i < n; ++i) {
     best[static_cast<size_t>(i)] = prefix[static_cast<size_t>(i) + 1];
     s.cut[static_cast<size_t>(i)] = i + 1;
@@ -192,6 +227,7 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
         s.cut[p] = s.cut[ii];
       }
       s.chars[p] += s.chars[ii];
+      s.negative[p] += s.negative[ii];
       s.link_chars[p] += s.link_chars[ii];
       s.links[p] += s.links[ii];
     }
@@ -224,6 +260,21 @@ int BestByScore(const HtmlDocument& doc, const SubtreeScores& scores) {
       pick = i;
       pick_size = size;
     }
+  }
+  // A table that is the whole notice (a 名单) keeps the lines around it — the note under it, the
+  // date — when its box adds nothing that weighs against it.
+  if (pick >= 0 && (doc.element(pick).tag == Tag::kTable || doc.element(pick).tag == Tag::kTbody)) {
+    int box = pick;
+    while (doc.element(box).parent >= 0) {
+      const int parent = doc.element(box).parent;
+      const Element& p = doc.element(parent);
+      const size_t pp = static_cast<size_t>(parent);
+      if (p.tag == Tag::kBody || p.tag == Tag::kHtml || (p.flags & kSkipped) || scores.negative[pp] < 0 ||
+          scores.score[pp] < scores.score[static_cast<size_t>(pick)] - 1e-9)
+        break;
+      box = parent;
+    }
+    pick = box;
   }
   // Unclosed <p>/<font> tags nest each paragraph in the one before; climb back over paragraphs
   // whose own text (a salutation, a short first line) adds nothing to the score but is text.

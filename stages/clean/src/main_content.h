@@ -34,6 +34,7 @@ struct SubtreeScores {
   std::vector<double> score;     // see above
   std::vector<double> own;       // the element's own block weight (before summing)
   std::vector<int> cut;          // where the subtree's best prefix of blocks ends (pre-order index)
+  std::vector<double> negative;  // sum of the negative block weights in the subtree
   std::vector<int> chars;        // non-link text
   std::vector<int> link_chars;   // link text
   std::vector<int> links;        // <a href> count

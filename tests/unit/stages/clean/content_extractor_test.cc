@@ -106,6 +106,30 @@ TEST(ContentExtractorTest, MalformedNestingKeepsEveryParagraphAndDropsTheRest) {
             "二、严格执行陪餐制度，学校负责人每餐与学生共同用餐并做好记录。");
 }
 
+TEST(ContentExtractorTest, ANoticeThatIsOnlyATable) {
+  auto e = Make(true);
+  Extraction ex;
+  ASSERT_TRUE(e->Extract(Page("table_only.html"), "", &ex).ok());
+  EXPECT_EQ(ex.text.substr(0, ex.text.find('\n')), "序号\t姓名\t性别\t岗位");
+  EXPECT_TRUE(Has(ex.text, "\n8\t黄磊\t男\t信息技术教师\n公示期：7月1日至7月7日")) << ex.text;
+  EXPECT_FALSE(Has(ex.text, "本网站由"));
+  EXPECT_EQ(ex.publish_time, "2030-07-01");
+}
+
+TEST(ContentExtractorTest, PromotionsAndSiteNoticesAroundAShortArticle) {
+  auto e = Make(true);
+  Extraction ex;
+  ASSERT_TRUE(e->Extract("<html><head><title>某某学校开展消防演练_示例网</title></head><body><div class=nav><a href=/>首页</a>"
+                         "<a href=/x>新闻</a></div><h1>某某学校开展消防演练</h1><div class=con><p>近日，某某学校组织全体师生开展"
+                         "消防疏散演练。</p><div class=promo><p>【推广】暑期研学营火热报名中，名额有限，先到先得，详情请拨打咨询电话"
+                         "了解，机会难得！</p></div><p>演练结束后，消防员为师生讲解了灭火器的使用方法。</p></div><div class=about>"
+                         "<p>本站所有内容仅供学习交流使用，未经授权不得转载。如需转载请注明出处，并与本站联系取得授权。</p></div>"
+                         "</body></html>",
+                         "", &ex)
+                  .ok());
+  EXPECT_EQ(ex.text, "近日，某某学校组织全体师生开展消防疏散演练。\n演练结束后，消防员为师生讲解了灭火器的使用方法。");
+}
+
 TEST(ContentExtractorTest, EnglishPage) {
   auto e = Make();
   Extraction ex;
