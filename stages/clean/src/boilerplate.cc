@@ -253,6 +253,8 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
       bool widget = false;
       for (std::string_view w : kWidgetLines) widget = widget || tt == w;
       for (std::string_view d : kDisclaimerStarts) widget = widget || StartsWith(tt, d);
+      // 扫码阅读全文, 手机扫码, 扫描二维码: QR-code widgets.
+      widget = widget || (l.chars < 15 && (Contains(tt, "扫码") || Contains(tt, "二维码") || Contains(tt, "扫一扫")));
       if (widget) {
         drop[i] = 1;
         continue;
@@ -334,7 +336,7 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
   // WeChat account footers: everything from the first footer line in the second half, and the
   // account name just above it.
   for (size_t i = n / 2; i < n; ++i) {
-    if (drop[i] || in[i].chars > 80 || !IsWeChatFooter(in[i].text)) continue;
+    if (in[i].chars > 80 || !IsWeChatFooter(in[i].text)) continue;
     for (size_t k = i; k < n; ++k) drop[k] = 1;
     for (size_t k = i, back = 0; k-- > 0 && back < 2; ++back) {
       if (drop[k]) continue;

@@ -3,6 +3,7 @@
 #include <libxml/xpath.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <string_view>
 #include <unordered_map>
@@ -261,15 +262,19 @@ int BestByScore(const HtmlDocument& doc, const SubtreeScores& scores) {
       pick_size = size;
     }
   }
-  // A table that is the whole notice (a 名单) keeps the lines around it — the note under it, the
-  // date — when its box adds nothing that weighs against it.
-  if (pick >= 0 && (doc.element(pick).tag == Tag::kTable || doc.element(pick).tag == Tag::kTbody)) {
+  // A single paragraph or a table that is the whole notice (a 名单) keeps the lines around it —
+  // the salutation, the note under it, the signature and date — when its box adds nothing that
+  // weighs against it.
+  const bool single_block = pick >= 0 && std::abs(scores.score[static_cast<size_t>(pick)] -
+                                                  scores.own[static_cast<size_t>(pick)]) < 1e-9;
+  if (pick >= 0 && (single_block || doc.element(pick).tag == Tag::kTable || doc.element(pick).tag == Tag::kTbody)) {
     int box = pick;
     while (doc.element(box).parent >= 0) {
       const int parent = doc.element(box).parent;
       const Element& p = doc.element(parent);
       const size_t pp = static_cast<size_t>(parent);
-      if (p.tag == Tag::kBody || p.tag == Tag::kHtml || (p.flags & kSkipped) || scores.negative[pp] < 0 ||
+      if (p.tag == Tag::kBody || p.tag == Tag::kHtml || (p.flags & kSkipped) ||
+          scores.negative[pp] < scores.negative[static_cast<size_t>(pick)] - 1e-9 ||
           scores.score[pp] < scores.score[static_cast<size_t>(pick)] - 1e-9)
         break;
       box = parent;

@@ -442,20 +442,28 @@ TitleResult FindTitle(const HtmlDocument& doc, int body_start, const std::vector
       if (key == want) score = 3;
       else if (Contains(want, key)) score = 2.0 * key.size() / want.size();
       else if (Contains(key, want)) score = 1.5;
-      else if (Contains(StripBlanks(page_title), key)) score = 1.0 * key.size() / StripBlanks(page_title).size();
+      // A heading that matches only another part of <title> is the site or column name.
     }
-    if (e.tag == Tag::kH1) score += 0.3;
+    if (e.tag == Tag::kH1 && score > 0) score += 0.3;
     cands.push_back(Cand{i, text, score});
   }
   const Cand* best = nullptr;
   for (const Cand& c : cands)
     if (c.score >= 0.5 && (!best || c.score > best->score || (c.score == best->score && c.elem > best->elem))) best = &c;
   if (!best) {
-    // No heading resembles <title>: the nearest <h1>, else the nearest heading or title-like
-    // element above the text.
+    // No heading resembles <title> (a generic <title> such as 新闻动态--某某网): the heading right
+    // above the text — not a link (a logo, a menu), not far away in the page's header.
+    auto usable = [&](const Cand& c) {
+      const Element& e = doc.element(c.elem);
+      bool link = (e.flags & kInLink) || (e.link_chars > 0 && e.chars == 0);
+      for (int k = c.elem; !link && k < e.end; ++k) link = (doc.element(k).flags & kHref) && doc.element(k).chars == 0 &&
+                                                         k == c.elem + 1 && doc.element(k).end == e.end;
+      return !link && (body_start < 0 || body_start - c.elem <= 40);
+    };
     for (auto it = cands.rbegin(); it != cands.rend() && !best; ++it)
-      if (doc.element(it->elem).tag == Tag::kH1) best = &*it;
-    if (!best && body_start >= 0 && !cands.empty()) best = &cands.back();
+      if (doc.element(it->elem).tag == Tag::kH1 && usable(*it)) best = &*it;
+    for (auto it = cands.rbegin(); it != cands.rend() && !best && body_start >= 0; ++it)
+      if (usable(*it)) best = &*it;
   }
   if (best) r.element = best->elem;
   if (!r.title.empty()) {

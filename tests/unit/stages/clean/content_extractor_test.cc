@@ -130,6 +130,19 @@ TEST(ContentExtractorTest, PromotionsAndSiteNoticesAroundAShortArticle) {
   EXPECT_EQ(ex.text, "近日，某某学校组织全体师生开展消防疏散演练。\n演练结束后，消防员为师生讲解了灭火器的使用方法。");
 }
 
+TEST(ContentExtractorTest, LogoHeadingIsNotTheTitleAndAOneParagraphNoticeKeepsItsSignature) {
+  std::string nav;
+  for (int i = 0; i < 40; ++i) nav += "<li><a href=/n" + std::to_string(i) + ">栏目" + std::to_string(i) + "</a></li>";
+  const std::string page =
+      "<html><head><title>关于开展2030年暑期安全教育的通知_示例市教育局</title></head><body><div class=header><h1>"
+      "<a href=/>示例市教育局</a></h1><ul>" + nav + "</ul></div><div class=box><div class=text><p>各学校：</p><p>暑期将至，"
+      "请各校认真开展安全教育，确保学生安全。</p><p>特此通知。</p><p>示例市教育局</p><p>2030年7月1日</p></div></div></body></html>";
+  Extraction ex;
+  ASSERT_TRUE(Make(true)->Extract(page, "", &ex).ok());
+  EXPECT_EQ(ex.title, "关于开展2030年暑期安全教育的通知");
+  EXPECT_EQ(ex.text, "各学校：\n暑期将至，请各校认真开展安全教育，确保学生安全。\n特此通知。\n示例市教育局\n2030年7月1日");
+}
+
 TEST(ContentExtractorTest, EnglishPage) {
   auto e = Make();
   Extraction ex;
