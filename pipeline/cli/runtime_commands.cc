@@ -29,7 +29,7 @@
 
 namespace sluice {
 
-void RegisterGeneratorSource(Registry& registry);
+void RegisterRuntimeComponents(Registry& registry);
 
 namespace {
 
@@ -107,10 +107,18 @@ int StageCommand(int argc, char** argv) {
   CLI::App app{"Run one worker process of a pipeline (normally started by `sluice run`)."};
   std::string name, config;
   uint32_t worker = 0;
+  bool from_hostname = false;
   app.add_option("name", name, "stage or source name, as in the pipeline file")->required();
   app.add_option("--config", config, "pipeline YAML file")->required();
   app.add_option("--worker", worker, "worker index (0-based)");
+  app.add_flag("--worker-from-hostname", from_hostname,
+               "derive the worker index from the host name (replicas of a Kubernetes Deployment, whose input connects to a proxy)");
   if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
+  if (from_hostname) {
+    char host[256] = {0};
+    gethostname(host, sizeof host - 1);
+    worker = static_cast<uint32_t>(std::hash<std::string>{}(host) % 1000000);
+  }
   SetupLogging();
   PipelineSpec spec;
   Status s = PipelineSpec::Load(config, &spec);
@@ -142,7 +150,8 @@ int StageCommand(int argc, char** argv) {
     spdlog::error("{}: no stage or source named '{}' (it has: {})", config, name, names);
     return kExitConfig;
   }
-  if (worker >= spec.stages[static_cast<size_t>(index)].workers) {
+  bool connects_to_proxy = !spec.stages[static_cast<size_t>(index)].input_override.GetStringList("connect").empty();
+  if (worker >= spec.stages[static_cast<size_t>(index)].workers && !(from_hostname && connects_to_proxy)) {
     spdlog::error("stage {} has {} workers; --worker {} is out of range", name, spec.stages[static_cast<size_t>(index)].workers, worker);
     return kExitConfig;
   }
@@ -296,6 +305,63 @@ int ProxyCommand(int argc, char** argv) {
   return 0;
 }
 
+int MetricsCommand(int argc, char** argv) {
+  CLI::App app{"Collect the stats of a pipeline whose processes run elsewhere (Kubernetes, systemd) and serve "
+               "/metrics and /stats.json, logging the same lines `sluice run` does."};
+  std::string file;
+  app.add_option("pipeline", file, "pipeline YAML file")->required();
+  if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
+  SetupLogging();
+  PipelineSpec spec;
+  Status s = PipelineSpec::Load(file, &spec);
+  if (!s.ok()) {
+    std::fprintf(stderr, "sluice metrics: %s\n", s.message().c_str());
+    return kExitConfig;
+  }
+  SetupLogging(spec.log_level, spec.log_format);
+  Supervisor::Options opts;
+  opts.observe_only = true;
+  Supervisor sup(spec, opts);
+  return sup.Run();
+}
+
+int CheckCommand(int argc, char** argv) {
+  CLI::App app{"Validate a pipeline file and every stage's and the source's configuration, without running anything."};
+  std::string file;
+  app.add_option("pipeline", file, "pipeline YAML file (default: the bundled demo)");
+  if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
+  SetupLogging("warn");
+  PipelineSpec spec;
+  std::string config_path;
+  Status s = file.empty() ? PipelineSpec::Parse(Registry::Global().default_pipeline(), "<default pipeline>", fs::current_path().string(), &spec)
+                          : PipelineSpec::Load(file, &spec);
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", s.message().c_str());
+    return kExitConfig;
+  }
+  int errors = 0;
+  std::unique_ptr<Source> source;
+  s = CreateSource(spec, 0, Logger("check"), &source);
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", s.message().c_str());
+    ++errors;
+  }
+  boost::asio::io_context io;
+  for (size_t i = 0; i < spec.stages.size(); ++i) {
+    StageContext ctx;
+    std::unique_ptr<Stage> stage;
+    StatsRecorder counters(spec.stages[i].name, 0, false);
+    s = CreateStage(spec, i, 0, &io, Logger("check"), &counters, &ctx, &stage);
+    if (!s.ok()) {
+      std::fprintf(stderr, "%s\n", s.message().c_str());
+      ++errors;
+    }
+  }
+  if (errors) return kExitConfig;
+  std::printf("%s: ok (source %s, %zu stages)\n", spec.file.c_str(), spec.source.name.c_str(), spec.stages.size());
+  return 0;
+}
+
 int DlqCommand(int argc, char** argv) {
   CLI::App app{"Inspect or replay the dead-letter tables of a pipeline's ledgers."};
   std::string config, replay;
@@ -371,7 +437,9 @@ void RegisterRuntimeCommands(Registry& registry) {
   registry.AddCommand("top", "live throughput table of a running pipeline", TopCommand);
   registry.AddCommand("proxy", "ZeroMQ streamer for a hop between hosts (Kubernetes)", ProxyCommand);
   registry.AddCommand("dlq", "list or replay dead letters", DlqCommand);
-  RegisterGeneratorSource(registry);
+  registry.AddCommand("metrics", "collect stats and serve /metrics for processes run elsewhere (Kubernetes)", MetricsCommand);
+  registry.AddCommand("check", "validate a pipeline file and every stage's configuration", CheckCommand);
+  RegisterRuntimeComponents(registry);
 }
 
 }  // namespace sluice

@@ -66,6 +66,8 @@ Status PipelineSpec::FromConfig(const Config& root, const std::string& name, con
 
   Config metrics = root.Child("metrics");
   s.metrics_listen = metrics.GetString("listen", s.metrics_listen);
+  s.stats_bind = metrics.GetStringList("stats_bind");
+  s.stats_connect = metrics.GetStringList("stats_connect");
 
   Config transport = root.Child("transport");
   s.transport = transport.GetEnum("kind", {"ipc", "tcp"}, "ipc");
@@ -222,6 +224,12 @@ SocketPlan PipelineSpec::LedgerAck(uint32_t ledger_index) const {
   return p;
 }
 
-std::string PipelineSpec::StatsEndpoint() const { return Endpoint("stats.sock", 0); }
+SocketPlan PipelineSpec::Stats() const {
+  SocketPlan p{stats_bind, stats_connect};
+  std::string def = Endpoint("stats.sock", 0);
+  if (p.bind.empty()) p.bind.push_back(def);
+  if (p.connect.empty()) p.connect.push_back(p.bind[0]);
+  return p;
+}
 
 }  // namespace sluice

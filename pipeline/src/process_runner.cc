@@ -38,7 +38,7 @@ Status ProcessRunner::StartCommon() {
   o.sndhwm = 100;
   o.linger_ms = 200;
   ApplySocketOptions(*stats_pub_, o);
-  std::string err = Attach(*stats_pub_, {}, {spec_.StatsEndpoint()});
+  std::string err = Attach(*stats_pub_, {}, spec_.Stats().connect);
   if (!err.empty()) return Status::IOError("stats socket: " + err);
   ArmSignals();
   ArmStatsTimer();

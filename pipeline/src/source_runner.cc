@@ -24,33 +24,37 @@ SourceRunner::~SourceRunner() {
   if (reactor_) reactor_->Close();
 }
 
+Status CreateSource(const PipelineSpec& spec, uint32_t worker, std::shared_ptr<spdlog::logger> log, std::unique_ptr<Source>* out) {
+  const SourceFactory* factory = Registry::Global().FindSource(spec.source.kind);
+  if (!factory) {
+    std::string known;
+    for (const auto& n : Registry::Global().SourceNames()) known += (known.empty() ? "" : ", ") + n;
+    return Status::InvalidArgument(spec.source.config.Where() + ": unknown source '" + spec.source.kind + "' (known: " + known + ")");
+  }
+  SourceFactoryArgs args;
+  args.config = spec.source.config;
+  args.config_dir = spec.config_dir;
+  args.data_dir = spec.data_dir;
+  args.worker = worker;
+  args.workers = spec.source.workers;
+  args.log = std::move(log);
+  Status s;
+  try {
+    s = (*factory)(args, out);
+  } catch (const std::exception& e) {
+    s = Status::InvalidArgument(std::string("source threw while starting: ") + e.what());
+  }
+  if (!s.ok()) return Status::InvalidArgument("source " + spec.source.name + ": " + s.message());
+  return args.config.Finish();
+}
+
 Status SourceRunner::Init() {
   std::error_code ec;
   std::filesystem::create_directories(spec_.data_dir, ec);
   std::string path = spec_.data_dir + "/ledger-" + spec_.source.name + "-" + std::to_string(worker_) + ".db";
   SLUICE_RETURN_IF_ERROR(Ledger::Open(path, spec_.ledger, ledger_id_, &ledger_));
 
-  const SourceFactory* factory = Registry::Global().FindSource(spec_.source.kind);
-  if (!factory) {
-    std::string known;
-    for (const auto& n : Registry::Global().SourceNames()) known += (known.empty() ? "" : ", ") + n;
-    return Status::InvalidArgument(spec_.source.config.Where() + ": unknown source '" + spec_.source.kind + "' (known: " + known + ")");
-  }
-  SourceFactoryArgs args;
-  args.config = spec_.source.config;
-  args.config_dir = spec_.config_dir;
-  args.data_dir = spec_.data_dir;
-  args.worker = worker_;
-  args.workers = spec_.source.workers;
-  args.log = logger();
-  Status s;
-  try {
-    s = (*factory)(args, &source_);
-  } catch (const std::exception& e) {
-    s = Status::InvalidArgument(std::string("source threw while starting: ") + e.what());
-  }
-  if (!s.ok()) return Status::InvalidArgument("source " + spec_.source.name + ": " + s.message());
-  SLUICE_RETURN_IF_ERROR(args.config.Finish());
+  SLUICE_RETURN_IF_ERROR(CreateSource(spec_, worker_, logger(), &source_));
 
   out_ = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::push);
   SocketOptions o;

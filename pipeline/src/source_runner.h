@@ -21,6 +21,10 @@
 
 namespace sluice {
 
+// Creates the source of `spec` for `worker` and validates its config section. Returns
+// InvalidArgument naming file, line and key on configuration errors.
+Status CreateSource(const PipelineSpec& spec, uint32_t worker, std::shared_ptr<spdlog::logger> log, std::unique_ptr<Source>* out);
+
 class SourceRunner : public ProcessRunner, private SourceContext {
  public:
   SourceRunner(const PipelineSpec& spec, uint32_t worker);

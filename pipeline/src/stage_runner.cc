@@ -24,7 +24,8 @@ StageRunner::StageRunner(const PipelineSpec& spec, size_t stage_index, uint32_t 
       stage_spec_(spec.stages[stage_index]),
       is_last_(stage_index + 1 == spec.stages.size()),
       flush_timer_(io()),
-      pid_(static_cast<uint32_t>(getpid())) {
+      pid_(static_cast<uint32_t>(getpid())),
+      doc_(std::make_unique<v1::Document>()) {
   char host[256] = {0};
   gethostname(host, sizeof host - 1);
   host_ = host;
@@ -34,38 +35,44 @@ StageRunner::~StageRunner() {
   if (reactor_) reactor_->Close();
 }
 
-Status StageRunner::Init() {
-  std::error_code ec;
-  std::filesystem::create_directories(spec_.data_dir, ec);
-  ctx_.stage_name = stage_spec_.name;
-  ctx_.worker = worker_;
-  ctx_.workers = stage_spec_.workers;
-  ctx_.data_dir = spec_.data_dir;
-  ctx_.config_dir = spec_.config_dir;
-  ctx_.config = stage_spec_.config;
-  ctx_.is_last = is_last_;
-  ctx_.io = &io();
-  ctx_.log = logger();
-  ctx_.counters = &stats();
-
+Status CreateStage(const PipelineSpec& spec, size_t index, uint32_t worker, boost::asio::io_context* io,
+                   std::shared_ptr<spdlog::logger> log, Counters* counters, StageContext* ctx, std::unique_ptr<Stage>* out) {
+  const StageSpec& st = spec.stages[index];
+  ctx->stage_name = st.name;
+  ctx->worker = worker;
+  ctx->workers = st.workers;
+  ctx->data_dir = spec.data_dir;
+  ctx->config_dir = spec.config_dir;
+  ctx->config = st.config;
+  ctx->is_last = index + 1 == spec.stages.size();
+  ctx->io = io;
+  ctx->log = std::move(log);
+  ctx->counters = counters;
   Status s;
-  if (const StageFactory* factory = Registry::Global().FindStage(stage_spec_.kind)) {
+  if (const StageFactory* factory = Registry::Global().FindStage(st.kind)) {
     try {
-      s = (*factory)(ctx_, &stage_);
+      s = (*factory)(*ctx, out);
     } catch (const std::exception& e) {
       s = Status::InvalidArgument(std::string("stage threw while starting: ") + e.what());
     }
   } else {
-    s = MakePluginStage(stage_spec_.kind, ctx_, &stage_);
+    s = MakePluginStage(st.kind, *ctx, out);
     if (s.IsNotFound()) {
       std::string known;
       for (const auto& n : Registry::Global().StageNames()) known += (known.empty() ? "" : ", ") + n;
-      s = Status::InvalidArgument(stage_spec_.config.Where() + ": unknown stage '" + stage_spec_.kind +
-                                  "' (built-in stages: " + known + "; or a plugin name/path)\n" + s.message());
+      s = Status::InvalidArgument(st.config.Where() + ": unknown stage '" + st.kind + "' (built-in stages: " + known +
+                                  "; or a plugin name/path)\n" + s.message());
     }
   }
-  if (!s.ok()) return Status::InvalidArgument("stage " + stage_spec_.name + ": " + s.message());
-  SLUICE_RETURN_IF_ERROR(ctx_.config.Finish());
+  if (!s.ok()) return Status::InvalidArgument("stage " + st.name + ": " + s.message());
+  return ctx->config.Finish();
+}
+
+Status StageRunner::Init() {
+  std::error_code ec;
+  std::filesystem::create_directories(spec_.data_dir, ec);
+  SLUICE_RETURN_IF_ERROR(CreateStage(spec_, index_, worker_, &io(), logger(), &stats(), &ctx_, &stage_));
+  serialized_ = stage_->Serialized();
 
   SocketOptions in_opts;
   in_opts.rcvhwm = spec_.hwm;
@@ -159,10 +166,76 @@ void StageRunner::Pump() {
   reactor_->Rearm();
 }
 
+void StageRunner::HandleSerialized(zmq::message_t& msg) {
+  std::string bytes(static_cast<const char*>(msg.data()), msg.size());
+  wire::Delivery d;
+  bool well_formed = wire::ScanDelivery(bytes, &d);
+  int ledger = LedgerIndex(std::string(d.ledger_id));
+  if (!well_formed || d.id.empty() || ledger < 0) {
+    ++stats().errors;
+    std::string why = "malformed document: not a well-formed protobuf message (" + std::to_string(msg.size()) + " bytes)";
+    if (d.id.empty() || ledger < 0) {
+      log().error("{}; no usable id/ledger in it, dropping (nothing to nack)", why);
+      return;
+    }
+    Nack(static_cast<uint32_t>(ledger), std::string(d.id), static_cast<uint32_t>(d.attempt), Status::Permanent(why));
+    return;
+  }
+  std::string id(d.id);
+  uint32_t attempt = static_cast<uint32_t>(d.attempt);
+  int64_t emitted_us = d.emitted_us;
+  int64_t enter = NowMicros();
+  int64_t t0 = MonoMicros();
+  Status st;
+  try {
+    st = stage_->ProcessSerialized(bytes);
+  } catch (const std::exception& e) {
+    st = Status::Transient(std::string("stage threw: ") + e.what());
+  } catch (...) {
+    st = Status::Transient("stage threw a non-standard exception");
+  }
+  int64_t elapsed = MonoMicros() - t0;
+  stats().busy_s += static_cast<double>(elapsed) / 1e6;
+  stats().latency.Record(elapsed);
+  if (!st.ok()) {
+    ++stats().errors;
+    Nack(static_cast<uint32_t>(ledger), id, attempt, st);
+    return;
+  }
+  v1::TraceSpan span;
+  span.set_stage(stage_spec_.name);
+  span.set_worker(worker_);
+  span.set_enter_us(enter);
+  span.set_leave_us(NowMicros());
+  span.set_pid(pid_);
+  span.set_host(host_);
+  wire::AppendString(bytes, 34, span.SerializeAsString());  // Document.trace: appending adds a span
+  Forward(static_cast<uint32_t>(ledger), id, attempt, emitted_us, bytes);
+}
+
+void StageRunner::Forward(uint32_t ledger, const std::string& id, uint32_t attempt, int64_t emitted_us, const std::string& bytes) {
+  if (is_last_) {
+    pending_acks_.push_back(PendingAck{ledger, id, attempt, emitted_us});
+    if (pending_acks_.size() >= stage_spec_.batch_size || stage_->WantsFlush()) DoFlush();
+    return;
+  }
+  out_pending_.emplace(bytes.data(), bytes.size());
+  if (out_->send(*out_pending_, zmq::send_flags::dontwait)) {
+    out_pending_.reset();
+    ++stats().docs_out;
+  } else {
+    ++stats().blocked_sends;
+  }
+}
+
 void StageRunner::Handle(zmq::message_t& msg) {
   ++stats().docs_in;
   stats().bytes_in += msg.size();
-  v1::Document doc;
+  if (serialized_) return HandleSerialized(msg);
+  // One Document reused for every message: Clear() keeps the capacity of its strings and
+  // repeated fields, so steady state allocates little.
+  v1::Document& doc = *doc_;
+  doc.Clear();
   if (!doc.ParseFromArray(msg.data(), static_cast<int>(msg.size()))) {
     ++stats().errors;
     wire::Scanned ids;
@@ -209,20 +282,9 @@ void StageRunner::Handle(zmq::message_t& msg) {
   span->set_leave_us(NowMicros());
   span->set_pid(pid_);
   span->set_host(host_);
-  if (is_last_) {
-    pending_acks_.push_back(PendingAck{static_cast<uint32_t>(ledger), doc.id(), doc.attempt(), doc.emitted_us()});
-    if (pending_acks_.size() >= stage_spec_.batch_size || stage_->WantsFlush()) DoFlush();
-    return;
-  }
-  std::string bytes;
-  doc.SerializeToString(&bytes);
-  out_pending_.emplace(bytes.data(), bytes.size());
-  if (out_->send(*out_pending_, zmq::send_flags::dontwait)) {
-    out_pending_.reset();
-    ++stats().docs_out;
-  } else {
-    ++stats().blocked_sends;
-  }
+  out_bytes_.clear();
+  if (!is_last_) doc.SerializeToString(&out_bytes_);
+  Forward(static_cast<uint32_t>(ledger), doc.id(), doc.attempt(), doc.emitted_us(), out_bytes_);
 }
 
 void StageRunner::Nack(uint32_t ledger, const std::string& id, uint32_t attempt, const Status& why) {

@@ -21,8 +21,15 @@
 
 #include "process_runner.h"
 #include "sluice/stage.h"
+#include "sluice/v1/document.pb.h"
 
 namespace sluice {
+
+// Creates the stage `index` of `spec` for `worker`: a built-in from the registry, else a plugin.
+// Fills `ctx` (which must outlive the stage) and validates the stage's config section. Returns
+// InvalidArgument naming file, line and key on configuration errors.
+Status CreateStage(const PipelineSpec& spec, size_t index, uint32_t worker, boost::asio::io_context* io,
+                   std::shared_ptr<spdlog::logger> log, Counters* counters, StageContext* ctx, std::unique_ptr<Stage>* out);
 
 class StageRunner : public ProcessRunner {
  public:
@@ -44,6 +51,9 @@ class StageRunner : public ProcessRunner {
 
   void Pump();
   void Handle(zmq::message_t& msg);
+  void HandleSerialized(zmq::message_t& msg);
+  // Sends a processed document on (or, in the last stage, queues its ack for the next Flush).
+  void Forward(uint32_t ledger, const std::string& id, uint32_t attempt, int64_t emitted_us, const std::string& bytes);
   void Nack(uint32_t ledger, const std::string& id, uint32_t attempt, const Status& why);
   void DoFlush();
   bool SendControl();
@@ -57,6 +67,7 @@ class StageRunner : public ProcessRunner {
   size_t index_;
   const StageSpec& stage_spec_;
   bool is_last_;
+  bool serialized_ = false;
   std::unique_ptr<Stage> stage_;
   StageContext ctx_;
   std::unique_ptr<zmq::socket_t> in_, out_;
@@ -68,6 +79,8 @@ class StageRunner : public ProcessRunner {
   boost::asio::steady_timer flush_timer_;
   std::string host_;
   uint32_t pid_;
+  std::unique_ptr<v1::Document> doc_;
+  std::string out_bytes_;
 };
 
 }  // namespace sluice

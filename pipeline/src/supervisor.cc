@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,6 +51,7 @@ Supervisor::Supervisor(const PipelineSpec& spec, Options options)
       log_(Logger("supervisor")),
       child_signals_(io_, SIGCHLD),
       stop_signals_(io_, SIGINT, SIGTERM),
+      hup_signals_(io_, SIGHUP),
       stats_timer_(io_),
       drain_timer_(io_),
       duration_timer_(io_),
@@ -75,13 +77,30 @@ int Supervisor::Run() {
     log_->error("cannot create run directory {}: {}", spec_.run_dir, ec.message());
     return 1;
   }
+  // One pipeline per run directory. The lock's descriptor is inherited by every worker (it is
+  // not close-on-exec), so it stays held until the last process of this run has exited — a new
+  // `sluice run` cannot start while workers of a previous one are still draining.
+  std::string lock_path = spec_.run_dir + "/lock";
+  int lock_fd = open(lock_path.c_str(), O_RDWR | O_CREAT, 0644);
+  if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    char holder[32] = {0};
+    if (lock_fd >= 0 && pread(lock_fd, holder, sizeof holder - 1, 0) < 0) holder[0] = 0;
+    log_->error("another `sluice run` (pid {}) or its workers are still using {}; stop it first (or set data_dir/run_dir)",
+                holder[0] ? holder : "?", spec_.run_dir);
+    if (lock_fd >= 0) close(lock_fd);
+    return 1;
+  }
+  if (ftruncate(lock_fd, 0) == 0) {
+    std::string pid = std::to_string(getpid()) + "\n";
+    if (pwrite(lock_fd, pid.data(), pid.size(), 0) < 0) log_->debug("cannot write pid to {}", lock_path);
+  }
   // Stats: bind before any child starts so no early snapshot is lost.
   stats_sub_ = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::sub);
   SocketOptions o;
   o.rcvhwm = 10000;
   ApplySocketOptions(*stats_sub_, o);
   stats_sub_->set(zmq::sockopt::subscribe, "");
-  std::string err = Attach(*stats_sub_, {spec_.StatsEndpoint()}, {});
+  std::string err = Attach(*stats_sub_, spec_.Stats().bind, {});
   if (!err.empty()) {
     log_->error("{} — is another pipeline using {}? (set run_dir or transport.base_port)", err, spec_.run_dir);
     return 1;
@@ -131,6 +150,15 @@ int Supervisor::Run() {
   }
 
   ArmSignals();
+  ArmHangup();
+  if (options_.observe_only) {
+    log_->info("observing pipeline {}: collecting stats on {}", spec_.name, spec_.Stats().bind[0]);
+    ArmStatsLog();
+    io_.run();
+    if (reactor_) reactor_->Close();
+    if (http_) http_->Stop();
+    return 0;
+  }
   auto add = [this](Role role, std::string name, uint32_t worker, std::vector<std::string> args) {
     auto p = std::make_unique<Proc>();
     p->role = role;
@@ -210,6 +238,16 @@ void Supervisor::Spawn(Proc& p) {
   log_->debug("started {} (pid {})", Label(p), pid);
 }
 
+void Supervisor::ArmHangup() {
+  hup_signals_.async_wait([this](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    log_->info("SIGHUP: asking every worker to reload");
+    SignalRole(Role::kSource, SIGHUP);
+    SignalRole(Role::kStage, SIGHUP);
+    ArmHangup();
+  });
+}
+
 void Supervisor::ArmSignals() {
   child_signals_.async_wait([this](const boost::system::error_code& ec, int) {
     if (ec) return;
@@ -218,6 +256,10 @@ void Supervisor::ArmSignals() {
   });
   stop_signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
     if (ec) return;
+    if (options_.observe_only) {
+      io_.stop();
+      return;
+    }
     if (phase_ == Phase::kRunning) {
       BeginDrain(sig == SIGINT ? "SIGINT" : "SIGTERM", 0);
       stop_signals_.async_wait([this](const boost::system::error_code& e2, int) {
@@ -333,7 +375,7 @@ bool Supervisor::AnyRunning(Role role) const {
 void Supervisor::SignalRole(Role role, int sig) {
   for (auto& p : procs_) {
     if (p->role != role) continue;
-    p->restart_timer->cancel();
+    if (sig != SIGHUP) p->restart_timer->cancel();  // stopping: no more restarts
     if (p->running) kill(p->pid, sig);
   }
 }

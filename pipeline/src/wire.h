@@ -41,4 +41,13 @@ struct Scanned {
 };
 bool ScanFields(std::string_view msg, uint32_t a, uint32_t b, uint32_t c, Scanned* out);
 
+// The delivery fields of a serialized Document: id (1), ledger_id (2), attempt (3),
+// emitted_us (4). Returns false when the bytes are not a well-formed message.
+struct Delivery {
+  std::string_view id, ledger_id;
+  uint64_t attempt = 0;
+  int64_t emitted_us = 0;
+};
+bool ScanDelivery(std::string_view msg, Delivery* out);
+
 }  // namespace sluice::wire

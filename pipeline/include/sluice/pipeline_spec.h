@@ -107,6 +107,8 @@ class PipelineSpec {
   std::chrono::milliseconds restart_backoff{200};
   std::chrono::milliseconds max_restart_backoff{30000};
 
+  std::vector<std::string> stats_bind, stats_connect;  // overrides of the stats endpoint
+
   std::vector<ServiceSpec> services;
   SourceSpec source;
   std::vector<StageSpec> stages;
@@ -121,8 +123,8 @@ class PipelineSpec {
   SocketPlan StageOutput(int index, uint32_t worker) const;
   // The ack endpoint a source worker binds / stage workers connect to, per ledger.
   SocketPlan LedgerAck(uint32_t ledger) const;
-  // Where the supervisor collects StageStats (it binds; everyone else connects).
-  std::string StatsEndpoint() const;
+  // Where the supervisor (or `sluice metrics`) collects StageStats: it binds, workers connect.
+  SocketPlan Stats() const;
 
  private:
   static Status FromConfig(const Config& root, const std::string& name, const std::string& dir, PipelineSpec* out);

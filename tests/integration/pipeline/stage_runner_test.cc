@@ -30,14 +30,14 @@ TEST(StageRunnerTest, ChainOverIpcMoves100kDocumentsExactlyOnce) {
   EXPECT_NE(log.find("pipeline docs=100000"), std::string::npos) << log;
 }
 
-TEST(StageRunnerTest, ChainOverTcpLoopback) {
+TEST(StageRunnerTest, ChainOverTcpLoopbackMoves100kDocumentsExactlyOnce) {
   PipelineHarness h;
   int base = 20000 + (FreeTcpPort() % 20000);
-  h.WritePipeline(Chain(20000), "transport: {kind: tcp, host: 127.0.0.1, base_port: " + std::to_string(base) + "}\n");
+  h.WritePipeline(Chain(100000), "transport: {kind: tcp, host: 127.0.0.1, base_port: " + std::to_string(base) + "}\nledger: {window: 4000}\n");
   h.Start();
   ASSERT_EQ(h.Wait(180), 0) << h.Log();
-  EXPECT_EQ(h.DistinctDocs(), 20000);
-  EXPECT_EQ(h.Deliveries(), 20000);
+  EXPECT_EQ(h.DistinctDocs(), 100000);
+  EXPECT_EQ(h.Deliveries(), 100000);
 }
 
 TEST(StageRunnerTest, UnknownFieldsSurviveStagesThatDoNotKnowThem) {

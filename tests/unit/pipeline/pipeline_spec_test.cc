@@ -34,7 +34,7 @@ TEST(PipelineSpecTest, TcpAndProxyOverrides) {
                   .ok());
   EXPECT_EQ(s.StageInput(0, 0).connect[0], "tcp://hop1:5551");
   EXPECT_EQ(s.StageInput(1, 1).bind[0], "tcp://127.0.0.1:30130");
-  EXPECT_EQ(s.StatsEndpoint(), "tcp://127.0.0.1:30000");
+  EXPECT_EQ(s.Stats().bind[0], "tcp://127.0.0.1:30000");
 }
 
 TEST(PipelineSpecTest, ErrorsNameFileLineAndKey) {

@@ -1,5 +1,5 @@
-// The `generate` source: synthetic documents for load tests, benchmarks and the runtime's own
-// tests. Deterministic ids (prefix-N) and a cursor kept in the ledger make it exactly-once across
+// The runtime's own built-ins: the `generate` source (synthetic documents for load tests,
+// benchmarks and the runtime's own tests) and the `passthrough` stage. Deterministic ids (prefix-N) and a cursor kept in the ledger make it exactly-once across
 // kill -9 of its process.
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -110,7 +110,20 @@ class GeneratorSource : public Source {
 
 }  // namespace
 
-void RegisterGeneratorSource(Registry& registry) {
+namespace {
+// Forwards documents unchanged: for wiring a pipeline up before its real stages exist, and for
+// measuring the runtime's own overhead (tests/bench/pipeline).
+class PassthroughStage : public Stage {
+ public:
+  Status Process(v1::Document&) override { return Status::OK(); }
+};
+}  // namespace
+
+void RegisterRuntimeComponents(Registry& registry) {
+  registry.AddStage("passthrough", [](const StageContext&, std::unique_ptr<Stage>* out) {
+    *out = std::make_unique<PassthroughStage>();
+    return Status::OK();
+  });
   registry.AddSource("generate", [](const SourceFactoryArgs& args, std::unique_ptr<Source>* out) {
     *out = std::make_unique<GeneratorSource>(args);
     return Status::OK();
