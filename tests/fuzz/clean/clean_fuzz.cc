@@ -1,6 +1,6 @@
 // Fuzz target for the clean stage's extractor: any bytes in, a result or a clear error out, and
 // what comes out is well-formed UTF-8. Built as a libFuzzer binary with clang
-// (-DSLUICE_FUZZ_ENGINE=libfuzzer) and always as a replay driver over corpus/ (ctest label fuzz).
+// (sluice_add_fuzz_target) and always as a replay driver over corpus/ (ctest label fuzz).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
