@@ -8,6 +8,8 @@
 //    (责任编辑：, 来源：, 编辑|), promo links (点击进入…>>, 返回…首页), pagers (【1】【2】), attachment
 //    link lines, the title repeated as the first line, WeChat account footers — which the line
 //    filter removes.
+//
+// Thread safety: reentrant; nothing is shared between calls.
 #pragma once
 
 #include <string>

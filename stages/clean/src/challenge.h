@@ -5,6 +5,8 @@
 // style interstitials say "checking your browser". Parsed naively such a page is an empty
 // article; it must instead be reported as a challenge (the fetch side retries with the cookie or
 // gives up).
+//
+// Thread safety: reentrant; nothing is shared between calls.
 #pragma once
 
 #include <string>

@@ -6,6 +6,8 @@
 // With `allow_no_year`, 01-14 17:58 (a time is then required) is read as a date whose year the
 // caller fills in. 00:00(:00) and 23:59:59 are placeholders CMSes write when they know only the
 // day: they count as "no time".
+//
+// Thread safety: reentrant; nothing is shared between calls.
 #pragma once
 
 #include <string>

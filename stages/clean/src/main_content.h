@@ -1,17 +1,23 @@
 // Finding the element that holds the article (internal to the clean stage).
 //
 // The general scorer weighs every block of text (the inline text owned by one block element):
-//   + its length when it reads like prose — enough characters and sentence punctuation, few links;
+//   + its length when it reads like prose — enough characters and sentence punctuation, few links
+//     — and half of it for long unpunctuated text or the cells of a data table (a 名单);
 //   − its length (doubled) when it is page furniture (版权所有, 上一篇, 分享到 …) or mostly links;
-//   0 for short labels, table cells without punctuation and the like (they go with whichever
+//   0 for headings, dated meta lines, attachment links and short labels (they go with whichever
 //     container holds them).
-// A subtree's score is the sum of its blocks, damped when its class/id says navigation, footer,
-// sidebar, comments, share bar or related links. The highest-scoring element wins; on a tie the
-// smaller subtree does, so a wrapper adding only neutral blocks (the title, a date line) loses to
-// the article body inside it.
+// class/id hints damp furniture: strong ones (footer, nav, share, related, comment, and boxes
+// headed 推荐阅读/相关新闻 …) every block inside them, weak ones (side, tools, top …) less. A
+// subtree scores the best prefix of its blocks in document order, so trailing furniture costs
+// nothing — on malformed pages the pager and footer end up inside the last paragraph. The
+// highest-scoring element wins; among near-ties the smallest, so a wrapper adding only the title
+// and a date line loses to the body inside it — except that a lone paragraph or table climbs to
+// the box around it when that box adds nothing negative (a salutation, a signature, a note).
 //
-// Known CMS containers are matched by class/id tokens in the same walk; the outermost match with
-// the best score is used when it holds text or images, and the general scorer otherwise.
+// Known CMS containers are matched by class/id tokens in one walk; the outermost match with the
+// best score is used when it holds text or images, and the general scorer otherwise.
+//
+// Thread safety: reentrant; nothing is shared between calls.
 #pragma once
 
 #include <string>

@@ -7,6 +7,8 @@
 //    separator, or sitting in the next cell when the label's own cell ends with the colon;
 //  * the page's shape: the heading nearest above the text, the breadcrumb, the footer, the URL.
 // Labelled values nearest above the article win over those further away or below it.
+//
+// Thread safety: reentrant; nothing is shared between calls.
 #pragma once
 
 #include <string>

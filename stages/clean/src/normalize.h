@@ -4,6 +4,8 @@
 // NFKC is available but off by default because it folds the full-width punctuation Chinese text
 // is written in (（ → "(", ： → ":"), which the notices' readers — and the gold — keep. NFKC is
 // still used internally where only matching matters (simhash shingles).
+//
+// Thread safety: a TextNormalizer is immutable after Create; Apply may run on many threads.
 #pragma once
 
 #include <string>

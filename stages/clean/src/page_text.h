@@ -2,6 +2,8 @@
 //
 // In the pipeline fetch has already converted the page; files on disk (`sluice extract`) may be
 // GBK or lie about their charset, so the command decodes them with the shared charset library.
+//
+// Thread safety: reentrant; nothing is shared between calls.
 #pragma once
 
 #include <string>

@@ -4,6 +4,8 @@
 // or '(' is XPath 1.0 and is only checked for syntax. Anything else is a CSS subset, translated
 // to XPath the way cssselect does: tag, *, #id, .class, [attr], [attr=v], [attr~=v], [attr*=v],
 // [attr^=v], [attr$=v], descendant (space) and child (>) combinators, and groups (a, b).
+//
+// Thread safety: reentrant; nothing is shared between calls.
 #pragma once
 
 #include <string>

@@ -9,6 +9,8 @@
 //
 // Each line remembers what the boilerplate filters need: its size, how much of it is link text,
 // whether it links to an attachment, and whether it is a heading.
+//
+// Thread safety: reentrant; nothing is shared between calls.
 #pragma once
 
 #include <cstdint>
