@@ -104,7 +104,7 @@ int Fail(const std::string& msg) {
 }  // namespace
 
 int RunExtractCommand(int argc, char** argv) {
-  CLI::App app{"Extract the notice (text + metadata) from HTML files, as the clean stage does", "extract"};
+  CLI::App app{"Extract the notice (text + metadata) from HTML files, as the clean stage does", "sluice extract"};
   std::string file, dir, url, prefix, rules_path, normalization = "nfc";
   bool general_only = false;
   int max_distance = 3, min_chars = 50;
