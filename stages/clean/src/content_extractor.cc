@@ -238,8 +238,11 @@ Status ContentExtractor::Extract(std::string_view html, std::string_view url, Ex
       const Element& g = doc->element(general);
       bool nested = (general >= known && general < k.end) || (known >= general && known < g.end);
       const double ks = scores.score[static_cast<size_t>(known)], gs = scores.score[static_cast<size_t>(general)];
-      // A known class used for some other box (a teaser, a sidebar) while the article is elsewhere.
-      if (!nested && ks < 0.5 * gs) known = -1;
+      // A known class used for some other box (a teaser, a sidebar) while the article is elsewhere;
+      // but a known container of images only (an 图解 notice) stands unless a real article is
+      // elsewhere.
+      const bool images_only = scores.chars[static_cast<size_t>(known)] == 0 && (k.flags & kHasImage);
+      if (!nested && ks < 0.5 * gs && !(images_only && gs < 300)) known = -1;
 
     }
     if (known >= 0) {
