@@ -12,8 +12,10 @@ namespace {
 
 TEST(ProxyTopologyTest, ReplicasBehindProxiesDeliverEverythingOnce) {
   PipelineHarness h;
-  int p = 21000 + (FreeTcpPort() % 20000);
-  auto port = [p](int k) { return std::to_string(p + k); };
+  // Every port from the kernel's ephemeral range, one by one: tests run in parallel.
+  std::vector<int> ports;
+  for (int k = 0; k < 10; ++k) ports.push_back(FreeTcpPort());
+  auto port = [&ports](int k) { return std::to_string(ports[static_cast<size_t>(k)]); };
   std::string cfg = h.WritePipeline(
       "transport: {kind: tcp}\n"
       "metrics: {listen: \"127.0.0.1:" + port(9) + "\", stats_bind: [\"tcp://127.0.0.1:" + port(8) + "\"]}\n"
