@@ -77,7 +77,9 @@ class DictionaryBuilder {
  public:
   explicit DictionaryBuilder(const DictionaryOptions& options) : options_(options) {
     XXH64_reset(&hash_, 0);
-    const double knobs[] = {options.compound_penalty, options.split_bias, options.split_person_names ? 1.0 : 0.0};
+    const double knobs[] = {options.compound_penalty, options.split_bias, options.split_person_names ? 1.0 : 0.0,
+                            options.char_model ? options.char_model_weight : 0.0,
+                            options.char_model ? static_cast<double>(options.char_model->fingerprint()) : 0.0};
     XXH64_update(&hash_, knobs, sizeof knobs);
   }
 
@@ -104,6 +106,7 @@ class DictionaryBuilder {
   void BuildTrie(Dictionary* d, const std::vector<uint32_t>& unique, std::vector<int64_t>* node_word);
   double BestSplit(const Dictionary& d, const char32_t* w, size_t n) const;
   bool IsTwoWordPhrase(const Dictionary& d, const char32_t* w, size_t n) const;
+  bool IsLexiconCompound(const Dictionary& d, const char32_t* w, size_t n) const;
 
   const DictionaryOptions& options_;
   XXH64_state_t hash_;
@@ -252,7 +255,7 @@ double DictionaryBuilder::BestSplit(const Dictionary& d, const char32_t* w, size
   std::vector<double> best(n + 1, -1e30);
   best[n] = 0;
   for (size_t i = n; i-- > 0;) {
-    double b = d.UnknownCharScore() + best[i + 1];
+    double b = d.UnknownCharScore(w[i]) + best[i + 1];
     Dictionary::NodeId node = d.Root(w[i]);
     for (size_t j = i; j < n && node != Dictionary::kNoNode; ++j) {
       if (j > i) node = d.Child(node, w[j]);
@@ -274,6 +277,30 @@ bool DictionaryBuilder::IsTwoWordPhrase(const Dictionary& d, const char32_t* w, 
     Dictionary::NodeId suffix = d.Root(w[k + 1]);
     for (size_t j = k + 2; j < n && suffix != Dictionary::kNoNode; ++j) suffix = d.Child(suffix, w[j]);
     if (suffix != Dictionary::kNoNode && d.IsWord(suffix)) return true;
+  }
+  return false;
+}
+
+// True when `w` is a lexicon word plus a word or a character on either side (各|考点,
+// 教育局|长): our lexicon defines the domain's units, so a base entry wrapped around one is a
+// phrase, and must not swallow the lexicon word.
+bool DictionaryBuilder::IsLexiconCompound(const Dictionary& d, const char32_t* w, size_t n) const {
+  auto node_of = [&](const char32_t* p, size_t len) {
+    Dictionary::NodeId node = d.Root(p[0]);
+    for (size_t k = 1; k < len && node != Dictionary::kNoNode; ++k) node = d.Child(node, p[k]);
+    return node;
+  };
+  auto is_lexicon = [&](Dictionary::NodeId node) {
+    return node != Dictionary::kNoNode && d.IsWord(node) && (d.Flags(node) & kWordLexicon);
+  };
+  auto is_piece = [&](const char32_t* p, size_t len) {
+    if (len == 1) return true;
+    const Dictionary::NodeId node = node_of(p, len);
+    return node != Dictionary::kNoNode && d.IsWord(node);
+  };
+  for (size_t k = 1; k < n; ++k) {
+    if (k >= 2 && is_lexicon(node_of(w, k)) && is_piece(w + k, n - k)) return true;
+    if (n - k >= 2 && is_lexicon(node_of(w + k, n - k)) && is_piece(w, k)) return true;
   }
   return false;
 }
@@ -328,7 +355,16 @@ Status DictionaryBuilder::Build(std::shared_ptr<const Dictionary>* out) {
   const double log_total = std::log(static_cast<double>(std::max<int64_t>(total_, 1)));
   const double bias = options_.split_bias;
   dict->unknown_score_ = static_cast<float>(-log_total + bias);
+  if (options_.char_model && options_.char_model_weight != 0) {
+    dict->char_model_ = options_.char_model;
+    dict->char_model_weight_ = options_.char_model_weight;
+  }
   auto log_prob = [&](int64_t freq) { return std::log(static_cast<double>(std::max<int64_t>(freq, 1))) - log_total + bias; };
+  auto char_score = [&](Dictionary::NodeId node) {
+    if (!dict->char_model_) return 0.0;
+    const Entry& e = entries_[infos[node_word[node]].entry];
+    return dict->char_model_weight_ * dict->char_model_->WordScore(cps_.data() + e.offset, e.length);
+  };
 
   // Pass 1: every word's plain score, so phrase checks and lexicon splits can look words up.
   std::vector<Dictionary::NodeId> lexicon_nodes;
@@ -343,7 +379,7 @@ Status DictionaryBuilder::Build(std::shared_ptr<const Dictionary>* out) {
     }
     if (freq < 0) freq = 1;  // placeholder for lexicon words without frequency (pass 3)
     if (freq == 0) continue;
-    dict->score_[node] = static_cast<float>(log_prob(freq));
+    dict->score_[node] = static_cast<float>(log_prob(freq) + char_score(node));
   }
 
   // Pass 2: conventions for base entries (phrases, personal names).
@@ -353,13 +389,18 @@ Status DictionaryBuilder::Build(std::shared_ptr<const Dictionary>* out) {
     const Entry& e = entries_[info.entry];
     const char32_t* w = cps_.data() + e.offset;
     const size_t n = e.length;
+    // Idioms (成语) are words however they decompose; they have four characters. Longer
+    // entries tagged as idioms in the base dictionary (进一步提高) are phrases like others.
+    const bool idiom = info.tag == kTagIdiom && n == 4;
     bool phrase = false;
     if (n >= 3 && (info.tag == kTagOrganisation || info.tag == kTagOtherProper)) phrase = true;
-    if (n >= 4 && info.tag != kTagIdiom && IsTwoWordPhrase(*dict, w, n)) phrase = true;
-    if (phrase) {
-      dict->flags_[node] |= kWordPhrase;
-      dict->score_[node] -= static_cast<float>(options_.compound_penalty);
+    if (n >= 4 && !idiom && IsTwoWordPhrase(*dict, w, n)) phrase = true;
+    if (phrase) dict->flags_[node] |= kWordPhrase;
+    if (n >= 3 && IsLexiconCompound(*dict, w, n)) {
+      dict->flags_[node] |= kWordLexiconCompound;
+      phrase = true;
     }
+    if (phrase) dict->score_[node] -= static_cast<float>(options_.compound_penalty);
     if (options_.split_person_names && info.tag == kTagPersonName) {
       if (n == 3 && IsSurname(w[0])) dict->flags_[node] |= kWordNameSplit1;
       if (n == 4 && IsCompoundSurname(w[0], w[1])) dict->flags_[node] |= kWordNameSplit2;
@@ -374,8 +415,9 @@ Status DictionaryBuilder::Build(std::shared_ptr<const Dictionary>* out) {
   for (Dictionary::NodeId node : lexicon_nodes) {
     const WordInfo& info = infos[node_word[node]];
     const Entry& e = entries_[info.entry];
-    double score = e.length == 1 ? log_prob(info.base_freq) : BestSplit(*dict, cps_.data() + e.offset, e.length) + kLexiconMargin;
-    if (info.base_freq > 0) score = std::max(score, log_prob(info.base_freq));
+    double score = e.length == 1 ? log_prob(info.base_freq) + char_score(node)
+                                 : BestSplit(*dict, cps_.data() + e.offset, e.length) + kLexiconMargin;
+    if (info.base_freq > 0) score = std::max(score, log_prob(info.base_freq) + char_score(node));
     dict->score_[node] = static_cast<float>(score);
   }
 

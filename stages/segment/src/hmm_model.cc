@@ -298,6 +298,21 @@ void HmmModel::Cut(const char32_t* chars, size_t n, std::vector<uint32_t>* lengt
   }
 }
 
+double HmmModel::WordScore(const char32_t* w, size_t n) const {
+  constexpr double kFloor = -20.0;
+  auto emit = [&](char32_t c, int state) { return std::max(kFloor, Emission(c)[state]); };
+  auto into = [&](int state) { return (std::max(kFloor, trans_[kE][state]) + std::max(kFloor, trans_[kS][state])) / 2; };
+  if (n == 0) return 0;
+  if (n == 1) return into(kS) + emit(w[0], kS);
+  double score = into(kB) + emit(w[0], kB);
+  int prev = kB;
+  for (size_t i = 1; i + 1 < n; ++i) {
+    score += std::max(kFloor, trans_[prev][kM]) + emit(w[i], kM);
+    prev = kM;
+  }
+  return score + std::max(kFloor, trans_[prev][kE]) + emit(w[n - 1], kE);
+}
+
 size_t HmmModel::MemoryBytes() const {
   return keys_.capacity() * sizeof(char32_t) + emit_.capacity() * sizeof(std::array<double, 4>);
 }

@@ -38,6 +38,9 @@ int RunSegmentCommand(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--compound-penalty", options.compound_penalty, "penalty in nats for compositional dictionary phrases")
       ->capture_default_str();
+  app.add_option("--char-model-weight", options.char_model_weight,
+                 "weight of the HMM character model in word scores (0 = off)")
+      ->capture_default_str();
   app.add_flag("--kinds", kinds, "write word/kind instead of bare words");
   app.add_flag("--stats", stats, "report load time, dictionary size and throughput on stderr");
   try {

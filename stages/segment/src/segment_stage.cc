@@ -59,6 +59,7 @@ SegmentStageOptions SegmentStage::ReadOptions(const StageContext& ctx) {
   s.split_person_names = c.GetBool("split_person_names", s.split_person_names);
   s.compound_penalty = c.GetDouble("compound_penalty", s.compound_penalty);
   s.split_bias = c.GetDouble("split_bias", s.split_bias);
+  s.char_model_weight = c.GetDouble("char_model_weight", s.char_model_weight);
   if (s.compound_penalty < 0) c.AddError("compound_penalty", "must be >= 0");
   o.segment_title = c.GetBool("segment_title", o.segment_title);
   o.watch_interval = c.GetDuration("watch_interval", o.watch_interval);

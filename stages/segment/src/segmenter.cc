@@ -534,12 +534,14 @@ void Tokenizer::SegmentHan(size_t count, bool final, Emit& emit, size_t* consume
   s.next.resize(count + 1);
   s.node.resize(count + 1);
   s.best[count] = 0;
-  const float unknown = dict_.UnknownCharScore();
   for (size_t i = count; i-- > 0;) {
-    float best = unknown + s.best[i + 1];
+    Dictionary::NodeId node = dict_.Root(h[i]);
+    // A character that is a word is scored as that word below; only others need the
+    // unknown-character score (which asks the character model, so it is not computed always).
+    float best = (node != Dictionary::kNoNode && dict_.IsWord(node)) ? -std::numeric_limits<float>::infinity()
+                                                                     : dict_.UnknownCharScore(h[i]) + s.best[i + 1];
     uint32_t best_end = static_cast<uint32_t>(i + 1);
     Dictionary::NodeId best_node = Dictionary::kNoNode;
-    Dictionary::NodeId node = dict_.Root(h[i]);
     for (size_t j = i; node != Dictionary::kNoNode;) {
       const float score = dict_.Score(node);
       if (score != Dictionary::kNotAWord) {
@@ -677,7 +679,12 @@ void Tokenizer::MergeNumerals(std::vector<Span>& spans) {
       continue;
     }
     Span copy = sp;
-    if (all_numerals(sp)) copy.kind = TokenKind::kNumber;
+    if (all_numerals(sp)) {
+      copy.kind = TokenKind::kNumber;
+    } else if (sp.e - sp.b >= 2 && IsTimeUnit(h[sp.e - 1]) && !(sp.flags & kWordLexicon) &&
+               all_numerals(Span{sp.b, sp.e - 1, 0, TokenKind::kWord})) {
+      copy.kind = TokenKind::kDate;  // a dictionary word such as 十二月
+    }
     out.push_back(copy);
   }
   spans.swap(out);
@@ -727,6 +734,11 @@ Segmenter::Segmenter(std::shared_ptr<const Dictionary> dict, std::shared_ptr<con
 }
 
 Status Segmenter::Create(const SegmenterOptions& options, std::unique_ptr<Segmenter>* out) {
+  // One set of HMM files serves two purposes: new-word discovery (hmm) and the character model
+  // mixed into word scores (char_model_weight). Either needs them loaded.
+  const bool need_hmm = options.hmm != HmmMode::kOff || options.char_model_weight != 0;
+  std::shared_ptr<const HmmModel> hmm;
+  if (need_hmm) SLUICE_RETURN_IF_ERROR(HmmModel::Load(options.hmm_dir, &hmm).Annotate("loading the HMM"));
   DictionaryOptions d;
   d.base_path = options.dict_path;
   d.lexicon_path = options.lexicon_path;
@@ -734,18 +746,16 @@ Status Segmenter::Create(const SegmenterOptions& options, std::unique_ptr<Segmen
   d.compound_penalty = options.compound_penalty;
   d.split_bias = options.split_bias;
   d.split_person_names = options.split_person_names;
+  d.char_model = hmm;
+  d.char_model_weight = options.char_model_weight;
   std::shared_ptr<const Dictionary> dict;
   SLUICE_RETURN_IF_ERROR(Dictionary::Load(d, &dict).Annotate("loading the dictionary"));
-  std::shared_ptr<const HmmModel> hmm;
-  if (options.hmm != HmmMode::kOff) {
-    SLUICE_RETURN_IF_ERROR(HmmModel::Load(options.hmm_dir, &hmm).Annotate("loading the HMM"));
-  }
-  auto seg = std::make_unique<Segmenter>(std::move(dict), std::move(hmm), options.hmm);
+  auto seg = std::make_unique<Segmenter>(std::move(dict), options.hmm != HmmMode::kOff ? hmm : nullptr, options.hmm);
   for (const std::string& f : {options.dict_path, options.lexicon_path}) {
     if (!f.empty()) seg->files_.push_back(f);
   }
   for (const std::string& f : options.user_dict_paths) seg->files_.push_back(f);
-  if (options.hmm != HmmMode::kOff) {
+  if (need_hmm) {
     for (const char* name : {"/prob_start.py", "/prob_trans.py", "/prob_emit.py"}) seg->files_.push_back(options.hmm_dir + name);
   }
   *out = std::move(seg);

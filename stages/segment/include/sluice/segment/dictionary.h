@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sluice/segment/hmm_model.h"
 #include "sluice/status.h"
 
 namespace sluice::segment {
@@ -39,6 +40,7 @@ enum WordFlag : uint8_t {
   kWordPhrase = 1 << 1,       // a base entry penalised as a compositional phrase
   kWordNameSplit1 = 1 << 2,   // a Chinese personal name: single-character surname + given name
   kWordNameSplit2 = 1 << 3,   // a Chinese personal name: two-character surname + given name
+  kWordLexiconCompound = 1 << 4,  // a base entry built around a lexicon word (各考点): penalised
 };
 
 struct DictionaryOptions {
@@ -57,6 +59,12 @@ struct DictionaryOptions {
   // Mark base entries tagged as personal names (nr) so the segmenter emits surname and given
   // name as two words.
   bool split_person_names = true;
+  // The character model mixed into every word's score with this weight (log-linear): a word's
+  // score becomes log P(word) + weight × log P(its characters tagged as one word | HMM). It
+  // lets the characters' word-formation habits (论 ends words, 会 stands alone) break ties the
+  // unigram model cannot (学生|会|议论 rather than 学生|会议|论). Null or weight 0: off.
+  std::shared_ptr<const HmmModel> char_model;
+  double char_model_weight = 0.5;
 };
 
 class Dictionary {
@@ -81,8 +89,12 @@ class Dictionary {
   bool IsWord(NodeId node) const { return score_[node] != kNotAWord; }
   uint8_t Flags(NodeId node) const { return flags_[node]; }
 
-  // Score of a character that is no word by itself (frequency 1), split bias included.
-  float UnknownCharScore() const { return unknown_score_; }
+  // Score of the character `c` when it is no word by itself (frequency 1, split bias and
+  // character model included).
+  float UnknownCharScore(char32_t c) const {
+    if (!char_model_) return unknown_score_;
+    return unknown_score_ + static_cast<float>(char_model_weight_ * char_model_->WordScore(&c, 1));
+  }
   // Longest word, in code points.
   size_t max_word_length() const { return max_word_length_; }
 
@@ -116,6 +128,8 @@ class Dictionary {
   std::vector<uint8_t> flags_;
   std::vector<NodeId> root_table_;
   float unknown_score_ = -20.0f;
+  std::shared_ptr<const HmmModel> char_model_;
+  double char_model_weight_ = 0;
   size_t max_word_length_ = 0;
   size_t word_count_ = 0;
   bool split_person_names_ = true;

@@ -32,6 +32,13 @@ class HmmModel {
   // to *lengths (they sum to n).
   void Cut(const char32_t* chars, size_t n, std::vector<uint32_t>* lengths) const;
 
+  // Log probability that the characters w[0, n) form one word: the tag sequence S (n = 1) or
+  // B M… E, emissions and transitions, with the transition into the word averaged over the two
+  // states a word can follow (E, S). Emissions of unseen characters are floored at -20 so that
+  // one rare character cannot veto a word. This is the "character model" the dictionary mixes
+  // into word scores (DictionaryOptions::char_model_weight).
+  double WordScore(const char32_t* w, size_t n) const;
+
   size_t emission_count() const { return keys_.size(); }
   uint64_t fingerprint() const { return fingerprint_; }
   size_t MemoryBytes() const;

@@ -12,6 +12,7 @@
 //   split_person_names: bool   surname and given name as two words (default true)
 //   compound_penalty: <nats>   penalty for compositional dictionary phrases (default 5)
 //   split_bias: <nats>         per-word bonus favouring finer segmentation (default 1)
+//   char_model_weight: <w>     weight of the HMM character model in word scores (default 0.5)
 //   segment_title: bool        also fill title_tokens (default true)
 //   watch_interval: <duration> poll the files for changes this often (default 2s; 0 = never)
 //   max_text_bytes: <bytes>    longer texts are dead-lettered with a clear reason (default 16MiB)

@@ -90,6 +90,8 @@ struct SegmenterOptions {
   bool split_person_names = true;
   double compound_penalty = 5.0;
   double split_bias = 1.0;
+  // Weight of the HMM's character model in word scores (see DictionaryOptions); 0 = off.
+  double char_model_weight = 0.5;
 };
 
 class Segmenter {
