@@ -51,7 +51,10 @@ class EducationLexiconTest : public ::testing::Test {
 
   static std::string Join(const std::vector<std::string>& words) {
     std::string s;
-    for (const std::string& w : words) s += (s.empty() ? "" : " ") + w;
+    for (const std::string& w : words) {
+      if (!s.empty()) s += ' ';
+      s += w;
+    }
     return s;
   }
 
