@@ -113,6 +113,8 @@ class DictionaryBuilder {
   std::vector<char32_t> cps_;
   std::vector<Entry> entries_;
   int64_t total_ = 0;
+  std::vector<bool> lexicon_first_;  // characters that start / end a lexicon word
+  std::vector<bool> lexicon_last_;
 };
 
 bool DictionaryBuilder::Fold(std::string_view word, bool* all_han) {
@@ -243,6 +245,24 @@ void DictionaryBuilder::BuildTrie(Dictionary* d, const std::vector<uint32_t>& un
     }
     d->child_count_[p.node] = count;
   }
+  // Children of wide nodes (the root included) go into the hash table.
+  size_t wide_children = 0;
+  for (size_t node = 0; node < d->label_.size(); ++node) {
+    if (d->child_count_[node] > Dictionary::kLinearChildren) wide_children += d->child_count_[node];
+  }
+  size_t capacity = 16;
+  while (capacity < wide_children * 2) capacity <<= 1;
+  d->wide_.assign(capacity, Dictionary::WideSlot{});
+  d->wide_mask_ = capacity - 1;
+  for (Dictionary::NodeId node = 0; node < d->label_.size(); ++node) {
+    if (d->child_count_[node] <= Dictionary::kLinearChildren) continue;
+    for (uint32_t k = 0; k < d->child_count_[node]; ++k) {
+      const Dictionary::NodeId child = d->first_child_[node] + k;
+      size_t i = Dictionary::WideHash(node, d->label_[child]) & d->wide_mask_;
+      while (d->wide_[i].parent != Dictionary::kEmptySlot) i = (i + 1) & d->wide_mask_;
+      d->wide_[i] = Dictionary::WideSlot{node, d->label_[child], child};
+    }
+  }
   d->root_table_.assign(Dictionary::kRootTableSize, Dictionary::kNoNode);
   for (uint32_t k = 0; k < d->child_count_[0]; ++k) {
     const Dictionary::NodeId child = d->first_child_[0] + k;
@@ -285,6 +305,11 @@ bool DictionaryBuilder::IsTwoWordPhrase(const Dictionary& d, const char32_t* w, 
 // 教育局|长): our lexicon defines the domain's units, so a base entry wrapped around one is a
 // phrase, and must not swallow the lexicon word.
 bool DictionaryBuilder::IsLexiconCompound(const Dictionary& d, const char32_t* w, size_t n) const {
+  // Cheap filter first: a lexicon word can only start w if w[0] starts one, end w if w[n-1]
+  // ends one. Most base entries pass neither and need no trie walks.
+  const bool may_prefix = w[0] < lexicon_first_.size() && lexicon_first_[w[0]];
+  const bool may_suffix = w[n - 1] < lexicon_last_.size() && lexicon_last_[w[n - 1]];
+  if (!may_prefix && !may_suffix) return false;
   auto node_of = [&](const char32_t* p, size_t len) {
     Dictionary::NodeId node = d.Root(p[0]);
     for (size_t k = 1; k < len && node != Dictionary::kNoNode; ++k) node = d.Child(node, p[k]);
@@ -299,8 +324,8 @@ bool DictionaryBuilder::IsLexiconCompound(const Dictionary& d, const char32_t* w
     return node != Dictionary::kNoNode && d.IsWord(node);
   };
   for (size_t k = 1; k < n; ++k) {
-    if (k >= 2 && is_lexicon(node_of(w, k)) && is_piece(w + k, n - k)) return true;
-    if (n - k >= 2 && is_lexicon(node_of(w + k, n - k)) && is_piece(w, k)) return true;
+    if (may_prefix && k >= 2 && is_lexicon(node_of(w, k)) && is_piece(w + k, n - k)) return true;
+    if (may_suffix && n - k >= 2 && is_lexicon(node_of(w + k, n - k)) && is_piece(w, k)) return true;
   }
   return false;
 }
@@ -367,7 +392,8 @@ Status DictionaryBuilder::Build(std::shared_ptr<const Dictionary>* out) {
   };
 
   // Pass 1: every word's plain score, so phrase checks and lexicon splits can look words up.
-  std::vector<Dictionary::NodeId> lexicon_nodes;
+  std::vector<Dictionary::NodeId> lexicon_nodes;  // lexicon words without a frequency
+  std::vector<Dictionary::NodeId> all_lexicon;
   for (Dictionary::NodeId node = 0; node < nodes; ++node) {
     if (node_word[node] < 0) continue;
     const WordInfo& info = infos[node_word[node]];
@@ -376,10 +402,19 @@ Status DictionaryBuilder::Build(std::shared_ptr<const Dictionary>* out) {
     if (info.lexicon) {
       dict->flags_[node] |= kWordLexicon;
       if (info.override_freq < 0) lexicon_nodes.push_back(node);
+      all_lexicon.push_back(node);
     }
     if (freq < 0) freq = 1;  // placeholder for lexicon words without frequency (pass 3)
     if (freq == 0) continue;
     dict->score_[node] = static_cast<float>(log_prob(freq) + char_score(node));
+  }
+
+  lexicon_first_.assign(0x110000, false);
+  lexicon_last_.assign(0x110000, false);
+  for (Dictionary::NodeId node : all_lexicon) {
+    const Entry& e = entries_[infos[node_word[node]].entry];
+    lexicon_first_[cps_[e.offset]] = true;
+    lexicon_last_[cps_[e.offset + e.length - 1]] = true;
   }
 
   // Pass 2: conventions for base entries (phrases, personal names).
@@ -449,17 +484,11 @@ Status Dictionary::Load(const DictionaryOptions& options, std::shared_ptr<const 
 }
 
 Dictionary::NodeId Dictionary::FindChild(NodeId node, char32_t c) const {
-  const uint32_t first = first_child_[node];
-  const uint32_t count = child_count_[node];
-  const char32_t* labels = label_.data() + first;
-  if (count <= 8) {
-    for (uint32_t k = 0; k < count; ++k) {
-      if (labels[k] == c) return first + k;
-    }
-    return kNoNode;
+  for (size_t i = WideHash(node, c) & wide_mask_;; i = (i + 1) & wide_mask_) {
+    const WideSlot& slot = wide_[i];
+    if (slot.parent == node && slot.label == c) return slot.child;
+    if (slot.parent == kEmptySlot) return kNoNode;
   }
-  const char32_t* it = std::lower_bound(labels, labels + count, c);
-  return (it != labels + count && *it == c) ? first + static_cast<uint32_t>(it - labels) : kNoNode;
 }
 
 Dictionary::NodeId Dictionary::Find(std::string_view word) const {
@@ -484,7 +513,8 @@ Dictionary::NodeId Dictionary::Find(std::string_view word) const {
 size_t Dictionary::MemoryBytes() const {
   return label_.capacity() * sizeof(char32_t) + first_child_.capacity() * sizeof(uint32_t) +
          child_count_.capacity() * sizeof(uint32_t) + score_.capacity() * sizeof(float) +
-         flags_.capacity() * sizeof(uint8_t) + root_table_.capacity() * sizeof(NodeId);
+         flags_.capacity() * sizeof(uint8_t) + root_table_.capacity() * sizeof(NodeId) +
+         wide_.capacity() * sizeof(WideSlot);
 }
 
 }  // namespace sluice::segment

@@ -237,6 +237,13 @@ class HmmModelLoader {
       model->emit_.back()[sv.first] = sv.second;
     }
     model->unknown_emit_.fill(kImpossible);
+    // Rows of BMP characters (nearly all of them) are found by direct index, the rest by search.
+    if (model->keys_.size() < 0xFFFF) {
+      model->bmp_index_.assign(0x10000, 0);
+      for (size_t row = 0; row < model->keys_.size(); ++row) {
+        if (model->keys_[row] < 0x10000) model->bmp_index_[model->keys_[row]] = static_cast<uint16_t>(row + 1);
+      }
+    }
     model->fingerprint_ = XXH64_digest(&hash);
     *out = std::move(model);
     return Status::OK();
@@ -248,6 +255,10 @@ Status HmmModel::Load(const std::string& dir, std::shared_ptr<const HmmModel>* o
 }
 
 const std::array<double, 4>& HmmModel::Emission(char32_t c) const {
+  if (c < 0x10000 && !bmp_index_.empty()) {
+    const uint16_t row = bmp_index_[c];
+    return row == 0 ? unknown_emit_ : emit_[row - 1];
+  }
   auto it = std::lower_bound(keys_.begin(), keys_.end(), c);
   if (it == keys_.end() || *it != c) return unknown_emit_;
   return emit_[static_cast<size_t>(it - keys_.begin())];
@@ -314,7 +325,8 @@ double HmmModel::WordScore(const char32_t* w, size_t n) const {
 }
 
 size_t HmmModel::MemoryBytes() const {
-  return keys_.capacity() * sizeof(char32_t) + emit_.capacity() * sizeof(std::array<double, 4>);
+  return keys_.capacity() * sizeof(char32_t) + emit_.capacity() * sizeof(std::array<double, 4>) +
+         bmp_index_.capacity() * sizeof(uint16_t);
 }
 
 }  // namespace sluice::segment

@@ -83,7 +83,18 @@ class Dictionary {
     if (c < kRootTableSize) return root_table_[c];
     return FindChild(0, c);
   }
-  NodeId Child(NodeId node, char32_t c) const { return node == kNoNode ? kNoNode : FindChild(node, c); }
+  NodeId Child(NodeId node, char32_t c) const {
+    if (node == kNoNode) return kNoNode;
+    const uint32_t count = child_count_[node];
+    if (count <= kLinearChildren) {
+      const uint32_t first = first_child_[node];
+      for (uint32_t k = 0; k < count; ++k) {
+        if (label_[first + k] == c) return first + k;
+      }
+      return kNoNode;
+    }
+    return FindChild(node, c);
+  }
   // The node's word score (log probability plus split bias), kNotAWord when no word ends here.
   float Score(NodeId node) const { return score_[node]; }
   bool IsWord(NodeId node) const { return score_[node] != kNotAWord; }
@@ -117,6 +128,18 @@ class Dictionary {
  private:
   friend class DictionaryBuilder;
   static constexpr char32_t kRootTableSize = 0x10000;
+  // Nodes with more children than this are looked up in wide_ (one hash probe instead of a
+  // binary search with a cache miss per step); the rest by a short linear scan.
+  static constexpr uint32_t kLinearChildren = 8;
+  static constexpr NodeId kEmptySlot = 0xFFFFFFFFu;
+  struct WideSlot {
+    NodeId parent = kEmptySlot;
+    char32_t label = 0;
+    NodeId child = kNoNode;
+  };
+  static size_t WideHash(NodeId parent, char32_t c) {
+    return static_cast<size_t>(((static_cast<uint64_t>(parent) << 21) ^ c) * 0x9E3779B97F4A7C15ull >> 20);
+  }
 
   Dictionary() = default;
   NodeId FindChild(NodeId node, char32_t c) const;
@@ -127,6 +150,8 @@ class Dictionary {
   std::vector<float> score_;
   std::vector<uint8_t> flags_;
   std::vector<NodeId> root_table_;
+  std::vector<WideSlot> wide_;  // open addressing, size a power of two
+  size_t wide_mask_ = 0;
   float unknown_score_ = -20.0f;
   std::shared_ptr<const HmmModel> char_model_;
   double char_model_weight_ = 0;

@@ -52,6 +52,7 @@ class HmmModel {
   std::array<std::array<double, 4>, 4> trans_{};  // [from][to]
   std::vector<char32_t> keys_;                    // sorted
   std::vector<std::array<double, 4>> emit_;       // parallel to keys_
+  std::vector<uint16_t> bmp_index_;               // BMP code point → row of emit_ + 1 (0: none)
   std::array<double, 4> unknown_emit_{};
   uint64_t fingerprint_ = 0;
 };
