@@ -336,6 +336,19 @@ Config Config::Child(const std::string& key) const {
   return Config(std::move(impl));
 }
 
+Config Config::Section(const std::string& key) const {
+  Config c = Child(key);
+  c.impl_->registry = std::make_shared<std::vector<std::shared_ptr<Impl::Node>>>();
+  c.impl_->registry->push_back(c.impl_->node);
+  auto shared = std::make_shared<Shared>();
+  shared->file = impl_->shared->file;
+  c.impl_->shared = shared;
+  // Child() registered the node with the parent too; forget it there.
+  auto& reg = *impl_->registry;
+  reg.erase(std::remove(reg.begin(), reg.end(), c.impl_->node), reg.end());
+  return c;
+}
+
 std::vector<Config> Config::List(const std::string& key) const {
   std::vector<Config> out;
   YAML::Node v = impl_->Get(key);
