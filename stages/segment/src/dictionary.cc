@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "char_table.h"
+#include "file_contents.h"
 #include "person_names.h"
 
 namespace sluice::segment {
@@ -51,18 +52,6 @@ struct WordInfo {
   bool lexicon = false;
 };
 
-Status ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return errno == ENOENT ? Status::NotFound("cannot open " + path + ": no such file")
-                           : Status::IOError("cannot open " + path + ": " + std::strerror(errno));
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Status::IOError("cannot read " + path);
-  *out = std::move(ss).str();
-  return Status::OK();
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
@@ -85,7 +74,7 @@ class DictionaryBuilder {
 
   Status AddFile(const std::string& path, Source source) {
     std::string text;
-    SLUICE_RETURN_IF_ERROR(ReadFile(path, &text));
+    SLUICE_RETURN_IF_ERROR(ReadFileContents(path, &text));
     XXH64_update(&hash_, text.data(), text.size());
     if (source == kLexicon) {
       const size_t slash = path.find_last_of('/');

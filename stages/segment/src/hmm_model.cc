@@ -14,6 +14,8 @@
 #include <sstream>
 #include <string_view>
 
+#include "file_contents.h"
+
 namespace sluice::segment {
 
 namespace {
@@ -160,17 +162,6 @@ int StateIndex(const std::u32string& key) {
   }
 }
 
-Status ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return errno == ENOENT ? Status::NotFound("cannot open " + path + ": no such file")
-                           : Status::IOError("cannot open " + path + ": " + std::strerror(errno));
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  *out = std::move(ss).str();
-  return Status::OK();
-}
 
 }  // namespace
 
@@ -183,7 +174,7 @@ class HmmModelLoader {
     std::string text;
 
     const std::string start_path = dir + "/prob_start.py";
-    SLUICE_RETURN_IF_ERROR(ReadFile(start_path, &text));
+    SLUICE_RETURN_IF_ERROR(ReadFileContents(start_path, &text));
     XXH64_update(&hash, text.data(), text.size());
     std::array<bool, 4> seen{};
     model->start_.fill(kImpossible);
@@ -199,7 +190,7 @@ class HmmModelLoader {
     }
 
     const std::string trans_path = dir + "/prob_trans.py";
-    SLUICE_RETURN_IF_ERROR(ReadFile(trans_path, &text));
+    SLUICE_RETURN_IF_ERROR(ReadFileContents(trans_path, &text));
     XXH64_update(&hash, text.data(), text.size());
     for (auto& row : model->trans_) row.fill(kImpossible);
     int transitions = 0;
@@ -214,7 +205,7 @@ class HmmModelLoader {
     if (transitions == 0) return Status::Corruption(trans_path + ": no transition probabilities");
 
     const std::string emit_path = dir + "/prob_emit.py";
-    SLUICE_RETURN_IF_ERROR(ReadFile(emit_path, &text));
+    SLUICE_RETURN_IF_ERROR(ReadFileContents(emit_path, &text));
     XXH64_update(&hash, text.data(), text.size());
     std::vector<std::pair<char32_t, std::array<double, 4>>> rows;
     std::vector<std::pair<char32_t, std::pair<int, double>>> cells;
