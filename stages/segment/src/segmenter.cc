@@ -412,9 +412,15 @@ size_t Tokenizer::Run(Emit& emit) {
       case CharClass::kControl:
         i = next;
         continue;
-      case CharClass::kHan:
-        i = ScanHan(i, emit);
-        continue;
+      case CharClass::kHan: {
+        const int32_t e = ScanHan(i, emit);
+        if (e > i) {
+          i = e;
+          continue;
+        }
+        kind = TokenKind::kOther;  // cannot happen (ScanHan takes every Han start); never loop
+        break;
+      }
       case CharClass::kDigit: {
         const int32_t e = ScanEmail(i);  // 12345@qq.com
         if (e != i) {
@@ -446,8 +452,11 @@ size_t Tokenizer::Run(Emit& emit) {
           int32_t n2;
           const int32_t c2 = cur_.FoldedAt(next, &n2, table_);
           if (c2 >= 0 && IsHanNumeral(static_cast<char32_t>(c2))) {
-            i = ScanHan(i, emit);
-            continue;
+            const int32_t e = ScanHan(i, emit);
+            if (e > i) {
+              i = e;
+              continue;
+            }
           }
         }
         kind = k == CharClass::kPunct ? TokenKind::kPunct : TokenKind::kOther;
