@@ -202,16 +202,14 @@ void DictionaryBuilder::BuildTrie(Dictionary* d, const std::vector<uint32_t>& un
     Dictionary::NodeId node;
   };
   const size_t estimate = cps_.size() + 1;
-  d->label_.reserve(estimate);
-  d->first_child_.reserve(estimate);
-  d->child_count_.reserve(estimate);
+  d->nodes_.reserve(estimate);
   node_word->reserve(estimate);
   auto new_node = [&](char32_t label) {
-    d->label_.push_back(label);
-    d->first_child_.push_back(0);
-    d->child_count_.push_back(0);
+    Dictionary::Node n;
+    n.label = label;
+    d->nodes_.push_back(n);
     node_word->push_back(-1);
-    return static_cast<Dictionary::NodeId>(d->label_.size() - 1);
+    return static_cast<Dictionary::NodeId>(d->nodes_.size() - 1);
   };
   new_node(0);
   std::vector<Pending> queue;
@@ -222,7 +220,7 @@ void DictionaryBuilder::BuildTrie(Dictionary* d, const std::vector<uint32_t>& un
       (*node_word)[p.node] = p.lo;
       ++p.lo;
     }
-    d->first_child_[p.node] = static_cast<uint32_t>(d->label_.size());
+    d->nodes_[p.node].first_child = static_cast<uint32_t>(d->nodes_.size());
     uint32_t count = 0;
     for (uint32_t i = p.lo; i < p.hi;) {
       const char32_t c = cps_[entries_[unique[i]].offset + p.depth];
@@ -232,30 +230,34 @@ void DictionaryBuilder::BuildTrie(Dictionary* d, const std::vector<uint32_t>& un
       ++count;
       i = j;
     }
-    d->child_count_[p.node] = count;
+    d->nodes_[p.node].child_count = count;
   }
+  d->nodes_.shrink_to_fit();
+  node_word->shrink_to_fit();
   // Children of wide nodes (the root included) go into the hash table.
   size_t wide_children = 0;
-  for (size_t node = 0; node < d->label_.size(); ++node) {
-    if (d->child_count_[node] > Dictionary::kLinearChildren) wide_children += d->child_count_[node];
+  for (const Dictionary::Node& n : d->nodes_) {
+    if (n.child_count > Dictionary::kLinearChildren) wide_children += n.child_count;
   }
   size_t capacity = 16;
   while (capacity < wide_children * 2) capacity <<= 1;
   d->wide_.assign(capacity, Dictionary::WideSlot{});
   d->wide_mask_ = capacity - 1;
-  for (Dictionary::NodeId node = 0; node < d->label_.size(); ++node) {
-    if (d->child_count_[node] <= Dictionary::kLinearChildren) continue;
-    for (uint32_t k = 0; k < d->child_count_[node]; ++k) {
-      const Dictionary::NodeId child = d->first_child_[node] + k;
-      size_t i = Dictionary::WideHash(node, d->label_[child]) & d->wide_mask_;
+  for (Dictionary::NodeId node = 0; node < d->nodes_.size(); ++node) {
+    const Dictionary::Node& n = d->nodes_[node];
+    if (n.child_count <= Dictionary::kLinearChildren) continue;
+    for (uint32_t k = 0; k < n.child_count; ++k) {
+      const Dictionary::NodeId child = n.first_child + k;
+      const char32_t label = d->nodes_[child].label;
+      size_t i = Dictionary::WideHash(node, label) & d->wide_mask_;
       while (d->wide_[i].parent != Dictionary::kEmptySlot) i = (i + 1) & d->wide_mask_;
-      d->wide_[i] = Dictionary::WideSlot{node, d->label_[child], child};
+      d->wide_[i] = Dictionary::WideSlot{node, label, child};
     }
   }
   d->root_table_.assign(Dictionary::kRootTableSize, Dictionary::kNoNode);
-  for (uint32_t k = 0; k < d->child_count_[0]; ++k) {
-    const Dictionary::NodeId child = d->first_child_[0] + k;
-    if (d->label_[child] < Dictionary::kRootTableSize) d->root_table_[d->label_[child]] = child;
+  for (uint32_t k = 0; k < d->nodes_[0].child_count; ++k) {
+    const Dictionary::NodeId child = d->nodes_[0].first_child + k;
+    if (d->nodes_[child].label < Dictionary::kRootTableSize) d->root_table_[d->nodes_[child].label] = child;
   }
 }
 
@@ -362,8 +364,7 @@ Status DictionaryBuilder::Build(std::shared_ptr<const Dictionary>* out) {
   auto dict = std::shared_ptr<Dictionary>(new Dictionary());
   std::vector<int64_t> node_word;
   BuildTrie(dict.get(), unique, &node_word);
-  const size_t nodes = dict->label_.size();
-  dict->score_.assign(nodes, Dictionary::kNotAWord);
+  const size_t nodes = dict->nodes_.size();
   dict->flags_.assign(nodes, 0);
 
   const double log_total = std::log(static_cast<double>(std::max<int64_t>(total_, 1)));
@@ -395,7 +396,7 @@ Status DictionaryBuilder::Build(std::shared_ptr<const Dictionary>* out) {
     }
     if (freq < 0) freq = 1;  // placeholder for lexicon words without frequency (pass 3)
     if (freq == 0) continue;
-    dict->score_[node] = static_cast<float>(log_prob(freq) + char_score(node));
+    dict->nodes_[node].score = static_cast<float>(log_prob(freq) + char_score(node));
   }
 
   lexicon_first_.assign(0x110000, false);
@@ -424,7 +425,7 @@ Status DictionaryBuilder::Build(std::shared_ptr<const Dictionary>* out) {
       dict->flags_[node] |= kWordLexiconCompound;
       phrase = true;
     }
-    if (phrase) dict->score_[node] -= static_cast<float>(options_.compound_penalty);
+    if (phrase) dict->nodes_[node].score -= static_cast<float>(options_.compound_penalty);
     if (options_.split_person_names && info.tag == kTagPersonName) {
       if (n == 3 && IsSurname(w[0])) dict->flags_[node] |= kWordNameSplit1;
       if (n == 4 && IsCompoundSurname(w[0], w[1])) dict->flags_[node] |= kWordNameSplit2;
@@ -442,7 +443,7 @@ Status DictionaryBuilder::Build(std::shared_ptr<const Dictionary>* out) {
     double score = e.length == 1 ? log_prob(info.base_freq) + char_score(node)
                                  : BestSplit(*dict, cps_.data() + e.offset, e.length) + kLexiconMargin;
     if (info.base_freq > 0) score = std::max(score, log_prob(info.base_freq) + char_score(node));
-    dict->score_[node] = static_cast<float>(score);
+    dict->nodes_[node].score = static_cast<float>(score);
   }
 
   size_t words = 0;
@@ -500,9 +501,7 @@ Dictionary::NodeId Dictionary::Find(std::string_view word) const {
 }
 
 size_t Dictionary::MemoryBytes() const {
-  return label_.capacity() * sizeof(char32_t) + first_child_.capacity() * sizeof(uint32_t) +
-         child_count_.capacity() * sizeof(uint32_t) + score_.capacity() * sizeof(float) +
-         flags_.capacity() * sizeof(uint8_t) + root_table_.capacity() * sizeof(NodeId) +
+  return nodes_.capacity() * sizeof(Node) + flags_.capacity() * sizeof(uint8_t) + root_table_.capacity() * sizeof(NodeId) +
          wide_.capacity() * sizeof(WideSlot);
 }
 

@@ -16,8 +16,9 @@
 //
 // Storage: one trie over NFKC-folded code points, nodes in breadth-first order so the children of
 // a node are contiguous and sorted (binary search), a direct table for the root's BMP children,
-// and per-node parallel arrays (label, first child, child count, score, flags). About 17 bytes
-// per node; the jieba dictionary (349k words) takes ~20 MB and loads in well under a second.
+// a hash table for the children of wide nodes, and per node one 16-byte record (label, first
+// child, child count, score) plus a flags byte. The jieba dictionary (349k words, 499k nodes)
+// takes ~21 MB and loads in 0.1-0.3 s.
 //
 // Thread safety: immutable after Load(); any number of threads may read one Dictionary.
 #pragma once
@@ -85,19 +86,18 @@ class Dictionary {
   }
   NodeId Child(NodeId node, char32_t c) const {
     if (node == kNoNode) return kNoNode;
-    const uint32_t count = child_count_[node];
-    if (count <= kLinearChildren) {
-      const uint32_t first = first_child_[node];
-      for (uint32_t k = 0; k < count; ++k) {
-        if (label_[first + k] == c) return first + k;
+    const Node& n = nodes_[node];
+    if (n.child_count <= kLinearChildren) {
+      for (uint32_t k = 0; k < n.child_count; ++k) {
+        if (nodes_[n.first_child + k].label == c) return n.first_child + k;
       }
       return kNoNode;
     }
     return FindChild(node, c);
   }
   // The node's word score (log probability plus split bias), kNotAWord when no word ends here.
-  float Score(NodeId node) const { return score_[node]; }
-  bool IsWord(NodeId node) const { return score_[node] != kNotAWord; }
+  float Score(NodeId node) const { return nodes_[node].score; }
+  bool IsWord(NodeId node) const { return nodes_[node].score != kNotAWord; }
   uint8_t Flags(NodeId node) const { return flags_[node]; }
 
   // Score of the character `c` when it is no word by itself (frequency 1, split bias and
@@ -117,7 +117,7 @@ class Dictionary {
   bool split_person_names() const { return split_person_names_; }
 
   size_t word_count() const { return word_count_; }
-  size_t node_count() const { return label_.size(); }
+  size_t node_count() const { return nodes_.size(); }
   // Bytes held by the trie arrays.
   size_t MemoryBytes() const;
   // "<lexicon name>-<lexicon version>" ("none" without a lexicon).
@@ -144,10 +144,15 @@ class Dictionary {
   Dictionary() = default;
   NodeId FindChild(NodeId node, char32_t c) const;
 
-  std::vector<char32_t> label_;
-  std::vector<uint32_t> first_child_;
-  std::vector<uint32_t> child_count_;
-  std::vector<float> score_;
+  // What a lookup step touches, together: one cache line holds a node and its siblings' labels
+  // are a short stride away (four parallel arrays cost a miss each per step).
+  struct Node {
+    char32_t label = 0;
+    uint32_t first_child = 0;
+    uint32_t child_count = 0;
+    float score = kNotAWord;
+  };
+  std::vector<Node> nodes_;
   std::vector<uint8_t> flags_;
   std::vector<NodeId> root_table_;
   std::vector<WideSlot> wide_;  // open addressing, size a power of two
