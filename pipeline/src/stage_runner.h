@@ -21,6 +21,7 @@
 
 #include "process_runner.h"
 #include "sluice/stage.h"
+#include "sluice/v1/document.pb.h"
 
 namespace sluice {
 
@@ -78,6 +79,8 @@ class StageRunner : public ProcessRunner {
   boost::asio::steady_timer flush_timer_;
   std::string host_;
   uint32_t pid_;
+  std::unique_ptr<v1::Document> doc_;
+  std::string out_bytes_;
 };
 
 }  // namespace sluice

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,6 +51,7 @@ Supervisor::Supervisor(const PipelineSpec& spec, Options options)
       log_(Logger("supervisor")),
       child_signals_(io_, SIGCHLD),
       stop_signals_(io_, SIGINT, SIGTERM),
+      hup_signals_(io_, SIGHUP),
       stats_timer_(io_),
       drain_timer_(io_),
       duration_timer_(io_),
@@ -74,6 +76,23 @@ int Supervisor::Run() {
   if (ec) {
     log_->error("cannot create run directory {}: {}", spec_.run_dir, ec.message());
     return 1;
+  }
+  // One pipeline per run directory. The lock's descriptor is inherited by every worker (it is
+  // not close-on-exec), so it stays held until the last process of this run has exited — a new
+  // `sluice run` cannot start while workers of a previous one are still draining.
+  std::string lock_path = spec_.run_dir + "/lock";
+  int lock_fd = open(lock_path.c_str(), O_RDWR | O_CREAT, 0644);
+  if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    char holder[32] = {0};
+    if (lock_fd >= 0 && pread(lock_fd, holder, sizeof holder - 1, 0) < 0) holder[0] = 0;
+    log_->error("another `sluice run` (pid {}) or its workers are still using {}; stop it first (or set data_dir/run_dir)",
+                holder[0] ? holder : "?", spec_.run_dir);
+    if (lock_fd >= 0) close(lock_fd);
+    return 1;
+  }
+  if (ftruncate(lock_fd, 0) == 0) {
+    std::string pid = std::to_string(getpid()) + "\n";
+    if (pwrite(lock_fd, pid.data(), pid.size(), 0) < 0) log_->debug("cannot write pid to {}", lock_path);
   }
   // Stats: bind before any child starts so no early snapshot is lost.
   stats_sub_ = std::make_unique<zmq::socket_t>(zmq_, zmq::socket_type::sub);
@@ -131,6 +150,7 @@ int Supervisor::Run() {
   }
 
   ArmSignals();
+  ArmHangup();
   if (options_.observe_only) {
     log_->info("observing pipeline {}: collecting stats on {}", spec_.name, spec_.Stats().bind[0]);
     ArmStatsLog();
@@ -216,6 +236,16 @@ void Supervisor::Spawn(Proc& p) {
   p.running = true;
   p.started_mono_us = MonoMicros();
   log_->debug("started {} (pid {})", Label(p), pid);
+}
+
+void Supervisor::ArmHangup() {
+  hup_signals_.async_wait([this](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    log_->info("SIGHUP: asking every worker to reload");
+    SignalRole(Role::kSource, SIGHUP);
+    SignalRole(Role::kStage, SIGHUP);
+    ArmHangup();
+  });
 }
 
 void Supervisor::ArmSignals() {
@@ -345,7 +375,7 @@ bool Supervisor::AnyRunning(Role role) const {
 void Supervisor::SignalRole(Role role, int sig) {
   for (auto& p : procs_) {
     if (p->role != role) continue;
-    p->restart_timer->cancel();
+    if (sig != SIGHUP) p->restart_timer->cancel();  // stopping: no more restarts
     if (p->running) kill(p->pid, sig);
   }
 }

@@ -10,6 +10,7 @@
 //    code stops the whole pipeline: restarting cannot fix a typo.
 //  * Collects StageStats (SUB), logs one line per stage and one pipeline line every
 //    stats_interval, and serves /metrics (Prometheus) and /stats.json on metrics.listen.
+//  * Forwards SIGHUP to every worker (stages reload dictionaries, models and rules).
 //  * Drains on SIGINT/SIGTERM (or after --duration, or when every finite source has finished):
 //    sources first (stop intake, wait for in-flight acks), then stages, then services; whatever is
 //    still running at drain_timeout is killed. A second signal kills at once.
@@ -75,6 +76,7 @@ class Supervisor {
   void ScheduleRestart(Proc& p);
   void ReapChildren();
   void ArmSignals();
+  void ArmHangup();
   void ArmStatsLog();
   void OnStats();
   void BeginDrain(const std::string& why, int exit_code);
@@ -89,7 +91,7 @@ class Supervisor {
   boost::asio::io_context io_;
   std::shared_ptr<spdlog::logger> log_;
   std::vector<std::unique_ptr<Proc>> procs_;
-  boost::asio::signal_set child_signals_, stop_signals_;
+  boost::asio::signal_set child_signals_, stop_signals_, hup_signals_;
   boost::asio::steady_timer stats_timer_, drain_timer_, duration_timer_;
   zmq::context_t zmq_;
   std::unique_ptr<zmq::socket_t> stats_sub_;

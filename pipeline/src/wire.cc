@@ -12,6 +12,39 @@ bool ReadVarint(const uint8_t*& p, const uint8_t* end, uint64_t& v) {
   }
   return false;
 }
+// Skips a field of wire type `wt` whose tag was just read; for a group (wire type 3) skips up
+// to and including its matching end-group tag. Protobuf parsers accept groups as unknown
+// fields, so the scanner must too.
+bool SkipField(const uint8_t*& p, const uint8_t* end, uint64_t tag, int depth) {
+  uint64_t v;
+  switch (tag & 7) {
+    case 0: return ReadVarint(p, end, v);
+    case 1:
+      if (end - p < 8) return false;
+      p += 8;
+      return true;
+    case 2:
+      if (!ReadVarint(p, end, v) || v > static_cast<uint64_t>(end - p)) return false;
+      p += v;
+      return true;
+    case 3: {
+      if (depth > 64) return false;
+      while (p < end) {
+        uint64_t inner;
+        if (!ReadVarint(p, end, inner)) return false;
+        if ((inner & 7) == 4) return (inner >> 3) == (tag >> 3);
+        if (!SkipField(p, end, inner, depth + 1)) return false;
+      }
+      return false;
+    }
+    case 5:
+      if (end - p < 4) return false;
+      p += 4;
+      return true;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 bool ScanFields(std::string_view msg, uint32_t a, uint32_t b, uint32_t c, Scanned* out) {
@@ -26,10 +59,6 @@ bool ScanFields(std::string_view msg, uint32_t a, uint32_t b, uint32_t c, Scanne
         if (!ReadVarint(p, end, v)) return false;
         if (field == c) out->c = v;
         break;
-      case 1:
-        if (end - p < 8) return false;
-        p += 8;
-        break;
       case 2: {
         if (!ReadVarint(p, end, v) || v > static_cast<uint64_t>(end - p)) return false;
         std::string_view s(reinterpret_cast<const char*>(p), static_cast<size_t>(v));
@@ -38,12 +67,8 @@ bool ScanFields(std::string_view msg, uint32_t a, uint32_t b, uint32_t c, Scanne
         p += v;
         break;
       }
-      case 5:
-        if (end - p < 4) return false;
-        p += 4;
-        break;
       default:
-        return false;
+        if (!SkipField(p, end, tag, 0)) return false;
     }
   }
   return true;
@@ -62,22 +87,14 @@ bool ScanDelivery(std::string_view msg, Delivery* out) {
         if (field == 3) out->attempt = v;
         if (field == 4) out->emitted_us = static_cast<int64_t>(v);
         break;
-      case 1:
-        if (end - p < 8) return false;
-        p += 8;
-        break;
       case 2:
         if (!ReadVarint(p, end, v) || v > static_cast<uint64_t>(end - p)) return false;
         if (field == 1) out->id = std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(v));
         if (field == 2) out->ledger_id = std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(v));
         p += v;
         break;
-      case 5:
-        if (end - p < 4) return false;
-        p += 4;
-        break;
       default:
-        return false;
+        if (!SkipField(p, end, tag, 0)) return false;
     }
   }
   return true;

@@ -263,13 +263,23 @@ struct Reader {
     p += n;
     return true;
   }
-  bool Skip(uint32_t wt) {
+  // Skips one field of wire type `wt` (for a group, everything up to its end tag: protobuf
+  // accepts groups as unknown fields, so the SDK must too).
+  bool Skip(uint32_t wt, int depth = 0) {
     uint64_t v;
     std::string_view s;
     switch (wt) {
       case 0: return Varint(v);
       case 1: if (end - p < 8) return false; p += 8; return true;
       case 2: return Bytes(s);
+      case 3:
+        while (depth < 64 && p < end) {
+          uint64_t tag;
+          if (!Varint(tag)) return false;
+          if ((tag & 7) == 4) return true;
+          if (!Skip(uint32_t(tag & 7), depth + 1)) return false;
+        }
+        return false;
       case 5: if (end - p < 4) return false; p += 4; return true;
       default: return false;
     }

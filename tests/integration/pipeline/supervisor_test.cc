@@ -1,6 +1,8 @@
 // Black-box: the supervisor restarting, draining and refusing bad configurations.
 #include <signal.h>
 
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "pipeline_harness.h"
@@ -124,6 +126,53 @@ TEST(SupervisorTest, MetricsEndpointAndTopShowTheRunningPipeline) {
   EXPECT_NE(log.find("p99="), std::string::npos);
   EXPECT_NE(log.find("pipeline docs="), std::string::npos);
   EXPECT_NE(log.find("e2e_p99="), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sluice::testing
+
+namespace sluice::testing {
+namespace {
+
+TEST(SupervisorTest, ChaosKill9OfAnyProcessAtAnyTimeLosesAndDuplicatesNothing) {
+  PipelineHarness h;
+  h.WritePipeline(
+      "ledger: {ack_timeout: 3s, window: 300}\n"
+      "supervisor: {restart_backoff: 50ms, max_restart_backoff: 200ms}\n"
+      "source: {name: gen, kind: generate, config: {count: 20000, rate: 4000}}\n"
+      "stages:\n"
+      "  - {name: a, stage: {plugins}/passthrough.so, workers: 2}\n"
+      "  - {name: b, stage: passthrough}\n"
+      "  - {name: sink, stage: {plugins}/sqlite_sink.so, batch_size: 64, config: {db: {sink_db}}}\n");
+  h.Start();
+  ASSERT_TRUE(WaitFor([&] { return h.DistinctDocs() > 1000; }, std::chrono::seconds(60))) << h.Log();
+  const char* victims[] = {"gen", "a", "sink", "b", "a", "gen", "sink", "a"};
+  int kills = 0;
+  for (const char* v : victims) {
+    std::vector<pid_t> pids = h.WorkerPids(v);
+    if (!pids.empty() && kill(pids[kills % pids.size()], SIGKILL) == 0) ++kills;
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  }
+  EXPECT_GE(kills, 6);
+  ASSERT_EQ(h.Wait(240), 0) << h.Log();
+  EXPECT_EQ(h.DistinctDocs(), 20000) << "nothing lost";
+  EXPECT_GE(h.Deliveries(), 20000);
+  EXPECT_EQ(h.LedgerQuery("SELECT COUNT(*) FROM dead_letters"), 0) << "bystanders of crashes are never dead-lettered";
+  EXPECT_EQ(h.LedgerQuery("SELECT COUNT(*) FROM docs"), 20000) << "the generator re-emitted nothing after its own crashes";
+}
+
+TEST(SupervisorTest, ASecondRunOnTheSameDataIsRefusedWhileTheFirstRuns) {
+  PipelineHarness h;
+  std::string cfg = h.WritePipeline(
+      "source: {name: gen, kind: generate, config: {rate: 100}}\n"
+      "stages:\n  - {name: sink, stage: {plugins}/sqlite_sink.so, config: {db: {sink_db}}}\n");
+  h.Start();
+  ASSERT_TRUE(WaitFor([&] { return h.DistinctDocs() > 0; }, std::chrono::seconds(30))) << h.Log();
+  std::string out;
+  EXPECT_EQ(RunCommand({SluiceBin(), "run", cfg, "--duration", "1s"}, &out, std::chrono::seconds(30)), 1) << out;
+  EXPECT_NE(out.find("are still using"), std::string::npos) << out;
+  h.run().Signal(SIGTERM);
+  EXPECT_EQ(h.Wait(60), 0);
 }
 
 }  // namespace
