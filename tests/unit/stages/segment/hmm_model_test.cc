@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "test_env.h"
+#include "toy_hmm.h"
 
 namespace sluice::segment {
 namespace {
@@ -13,18 +14,13 @@ namespace {
 using sluice::testing::TempDir;
 using sluice::testing::WriteFile;
 
-// A tiny model: 甲 begins words, 乙 ends them, 丙 stands alone.
+// A tiny model: 甲 begins words, 乙 ends them, 丙 stands alone (escapes and both quote styles).
 void WriteToyModel(const TempDir& dir) {
-  WriteFile(dir.File("prob_start.py"), "P={'B': -0.5,\n 'E': -3.14e+100,\n 'M': -3.14e+100,\n 'S': -1.0}\n");
-  WriteFile(dir.File("prob_trans.py"),
-            "P={'B': {'E': -0.5, 'M': -1.0},\n 'E': {'B': -0.6, 'S': -0.8},\n 'M': {'E': -0.3, 'M': -1.3},\n"
-            " 'S': {'B': -0.7, 'S': -0.7}}\n");
-  WriteFile(dir.File("prob_emit.py"),
-            "from __future__ import unicode_literals\n# comment\n"
-            "P={'B': {'\\u7532': -0.1, '乙': -9.0, '丙': -9.0},\n"
-            " 'E': {'\\u4e59': -0.1, '甲': -9.0, '丙': -9.0},\n"
-            " 'M': {'甲': -9.0},\n"
-            " 'S': {'丙': -0.1, '甲': -9.0, \"乙\": -9.0}}\n");
+  WriteToyHmm(dir,
+              "{'B': {'\\u7532': -0.1, '乙': -9.0, '丙': -9.0},\n"
+              " 'E': {'\\u4e59': -0.1, '甲': -9.0, '丙': -9.0},\n"
+              " 'M': {'甲': -9.0},\n"
+              " 'S': {'丙': -0.1, '甲': -9.0, \"乙\": -9.0}}");
 }
 
 TEST(HmmModelTest, ParsesAndCuts) {

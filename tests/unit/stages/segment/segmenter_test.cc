@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "test_env.h"
+#include "toy_hmm.h"
 
 namespace sluice::segment {
 namespace {
@@ -168,19 +169,11 @@ TEST_F(SegmenterTest, ConcurrentCallsAgree) {
   EXPECT_FALSE(a.empty());
 }
 
-// A toy HMM: 王 begins, 小 continues, 明 ends, 甲 begins, 乙 ends; anything else stands alone.
-void WriteToyHmm(const TempDir& dir) {
-  WriteFile(dir.File("prob_start.py"), "P={'B': -0.5, 'E': -3.14e+100, 'M': -3.14e+100, 'S': -1.0}\n");
-  WriteFile(dir.File("prob_trans.py"),
-            "P={'B': {'E': -0.5, 'M': -1.0}, 'E': {'B': -0.6, 'S': -0.8}, 'M': {'E': -0.3, 'M': -1.3},"
-            " 'S': {'B': -0.7, 'S': -0.7}}\n");
-  WriteFile(dir.File("prob_emit.py"),
-            "P={'B': {'王': -0.1, '甲': -0.1}, 'M': {'小': -0.1}, 'E': {'明': -0.1, '乙': -0.1},"
-            " 'S': {'说': -0.1, '王': -9, '小': -9, '明': -9, '甲': -9, '乙': -9}}\n");
-}
-
 TEST_F(SegmenterTest, HmmFindsNamesAndSplitsThem) {
-  WriteToyHmm(dir_);
+  // 王 begins, 小 continues, 明 ends, 甲 begins, 乙 ends; anything else stands alone.
+  WriteToyHmm(dir_,
+              "{'B': {'王': -0.1, '甲': -0.1}, 'M': {'小': -0.1}, 'E': {'明': -0.1, '乙': -0.1},"
+              " 'S': {'说': -0.1, '王': -9, '小': -9, '明': -9, '甲': -9, '乙': -9}}");
   std::shared_ptr<const HmmModel> hmm;
   ASSERT_TRUE(HmmModel::Load(dir_.path(), &hmm).ok());
   Segmenter names(dict_, hmm, HmmMode::kNames);
