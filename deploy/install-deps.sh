@@ -9,7 +9,7 @@ PACKAGES=(
   # runtime libraries
   libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler libboost-dev libboost-system-dev
   libicu-dev libspdlog-dev libfmt-dev libyaml-cpp-dev libsqlite3-dev sqlite3 libcli11-dev
-  libxml2-dev libcurl4-openssl-dev zlib1g-dev libbrotli-dev libxxhash-dev
+  libxml2-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libbrotli-dev libxxhash-dev
   libpqxx-dev postgresql liblinear-dev libfasttext-dev
   # tests, benchmarks and the anchors they compare against
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -200,12 +200,12 @@ Status PluginInstance::ProcessSerialized(const std::string& bytes, v1::Document&
 
 Status PluginInstance::Apply(sluice_output_mode mode, v1::Document& doc) {
   if (lib_->desc_->kind == SLUICE_KIND_CLASSIFIER) {
-    v1::Document delta;
-    if (!delta.ParseFromString(scratch_))
+    if (!delta_) delta_ = std::make_unique<v1::Document>();
+    if (!delta_->ParseFromString(scratch_))
       return Status::Permanent("plugin " + lib_->name() + ": output is not a serialized Document");
-    for (auto& label : *delta.mutable_labels()) {
+    for (auto& label : *delta_->mutable_labels()) {
       if (label.classifier().empty()) label.set_classifier(lib_->name());
-      *doc.add_labels() = std::move(label);
+      doc.add_labels()->Swap(&label);
     }
     return Status::OK();
   }

@@ -52,7 +52,7 @@ int Relay(const std::string& in, const std::string& out) {
     doc.SerializeToString(&bytes);
     push.send(zmq::buffer(bytes));
   }
-  push.send(zmq::message_t());
+  push.send(zmq::message_t(), zmq::send_flags::none);
   return 0;
 }
 
