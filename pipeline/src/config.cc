@@ -26,6 +26,13 @@ size_t EditDistance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
+// A mapping key as text. YAML allows sequences and mappings as keys; sluice never uses them, so
+// they come out as a placeholder that no reader asks for and Finish() reports with its line.
+std::string KeyOf(const YAML::Node& key) {
+  if (key.IsScalar()) return key.Scalar();
+  return key.IsMap() ? "<a mapping used as a key>" : key.IsSequence() ? "<a sequence used as a key>" : "<null key>";
+}
+
 bool LooksSecret(const std::string& key) {
   std::string k = key;
   std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -37,7 +44,7 @@ bool LooksSecret(const std::string& key) {
 void Redact(YAML::Node node) {
   if (node.IsMap()) {
     for (auto it = node.begin(); it != node.end(); ++it) {
-      if (it->second.IsScalar() && LooksSecret(it->first.as<std::string>()))
+      if (it->second.IsScalar() && LooksSecret(KeyOf(it->first)))
         it->second = "***";
       else
         Redact(it->second);
@@ -204,7 +211,7 @@ bool Config::IsMap() const { return impl_->node->yaml.IsMap(); }
 std::vector<std::string> Config::Keys() const {
   std::vector<std::string> out;
   if (!impl_->node->yaml.IsMap()) return out;
-  for (auto it = impl_->node->yaml.begin(); it != impl_->node->yaml.end(); ++it) out.push_back(it->first.as<std::string>());
+  for (auto it = impl_->node->yaml.begin(); it != impl_->node->yaml.end(); ++it) out.push_back(KeyOf(it->first));
   return out;
 }
 
@@ -300,10 +307,10 @@ std::map<std::string, std::string> Config::GetStringMap(const std::string& key) 
   }
   for (auto it = v.begin(); it != v.end(); ++it) {
     if (!it->second.IsScalar()) {
-      impl_->Error(it->second, key + "." + it->first.as<std::string>(), "expected a string");
+      impl_->Error(it->second, key + "." + KeyOf(it->first), "expected a string");
       continue;
     }
-    out[it->first.as<std::string>()] = it->second.Scalar();
+    out[KeyOf(it->first)] = it->second.Scalar();
   }
   return out;
 }
@@ -334,6 +341,19 @@ Config Config::Child(const std::string& key) const {
   }
   impl_->registry->push_back(impl->node);
   return Config(std::move(impl));
+}
+
+Config Config::Section(const std::string& key) const {
+  Config c = Child(key);
+  c.impl_->registry = std::make_shared<std::vector<std::shared_ptr<Impl::Node>>>();
+  c.impl_->registry->push_back(c.impl_->node);
+  auto shared = std::make_shared<Shared>();
+  shared->file = impl_->shared->file;
+  c.impl_->shared = shared;
+  // Child() registered the node with the parent too; forget it there.
+  auto& reg = *impl_->registry;
+  reg.erase(std::remove(reg.begin(), reg.end(), c.impl_->node), reg.end());
+  return c;
 }
 
 std::vector<Config> Config::List(const std::string& key) const {
@@ -385,7 +405,7 @@ Status Config::Finish() const {
   for (const auto& node : *impl_->registry) {
     if (!node->yaml.IsMap() || !InSubtree(node->path, root)) continue;
     for (auto it = node->yaml.begin(); it != node->yaml.end(); ++it) {
-      std::string key = it->first.as<std::string>();
+      std::string key = KeyOf(it->first);
       if (node->read.count(key)) continue;
       std::string best;
       size_t best_d = 3;
@@ -437,7 +457,7 @@ void FlattenInto(const YAML::Node& n, const std::string& prefix, std::vector<std
     out.emplace_back(prefix, n.Scalar());
   } else if (n.IsMap()) {
     for (auto it = n.begin(); it != n.end(); ++it) {
-      std::string k = it->first.as<std::string>();
+      std::string k = KeyOf(it->first);
       FlattenInto(it->second, prefix.empty() ? k : prefix + "." + k, out);
     }
   } else if (n.IsSequence()) {
@@ -449,7 +469,7 @@ void FlattenInto(const YAML::Node& n, const std::string& prefix, std::vector<std
 std::vector<std::pair<std::string, std::string>> Config::Flatten() const {
   std::vector<std::pair<std::string, std::string>> out;
   if (!impl_->node->yaml.IsMap()) return out;
-  for (auto it = impl_->node->yaml.begin(); it != impl_->node->yaml.end(); ++it) impl_->node->read.insert(it->first.as<std::string>());
+  for (auto it = impl_->node->yaml.begin(); it != impl_->node->yaml.end(); ++it) impl_->node->read.insert(KeyOf(it->first));
   FlattenInto(impl_->node->yaml, "", out);
   return out;
 }

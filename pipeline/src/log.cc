@@ -1,5 +1,6 @@
 #include "sluice/log.h"
 
+#include <google/protobuf/stubs/logging.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
@@ -69,6 +70,12 @@ void SetupLogging(const std::string& level_in, const std::string& format_in) {
   def->set_level(g_level);
   spdlog::set_default_logger(def);
   spdlog::apply_all([](std::shared_ptr<spdlog::logger> l) { l->set_level(g_level); });
+  // protobuf reports malformed input (e.g. invalid UTF-8 in a string field) through its own
+  // logger; send it through ours so it keeps the log format.
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel level, const char* file, int line, const std::string& msg) {
+    auto lvl = level >= google::protobuf::LOGLEVEL_ERROR ? spdlog::level::warn : spdlog::level::debug;
+    spdlog::default_logger_raw()->log(lvl, "protobuf: {} ({}:{})", msg, file, line);
+  });
   if (bad_level) def->warn("unknown log level '{}', using info", level);
   if (format != "text" && format != "json") def->warn("unknown log format '{}', using text", format);
 }

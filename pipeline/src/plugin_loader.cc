@@ -169,7 +169,7 @@ Status PluginLibrary::Create(const Config& config, const std::string& config_dir
   void* inst = desc_->create(&cfg, error, sizeof error);
   if (!inst) {
     error[sizeof error - 1] = '\0';
-    return Status::InvalidArgument("plugin " + name_ + " (" + path_ + ") refused its config: " +
+    return Status::InvalidArgument(config.Where() + ": plugin " + name_ + " (" + path_ + ") refused its config: " +
                                    (error[0] ? error : "no reason given"));
   }
   auto pi = std::unique_ptr<PluginInstance>(new PluginInstance());
@@ -195,17 +195,21 @@ Status PluginInstance::ProcessSerialized(const std::string& bytes, v1::Document&
   int rc = d->process(instance_, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &EmitCallback, &target);
   if (rc != SLUICE_OK) return FromResult(rc, *lib_, d->last_error(instance_));
   if (!target.called) return Status::OK();
-  if (d->kind == SLUICE_KIND_CLASSIFIER) {
-    v1::Document delta;
-    if (!delta.ParseFromString(scratch_))
+  return Apply(target.mode, doc);
+}
+
+Status PluginInstance::Apply(sluice_output_mode mode, v1::Document& doc) {
+  if (lib_->desc_->kind == SLUICE_KIND_CLASSIFIER) {
+    if (!delta_) delta_ = std::make_unique<v1::Document>();
+    if (!delta_->ParseFromString(scratch_))
       return Status::Permanent("plugin " + lib_->name() + ": output is not a serialized Document");
-    for (auto& label : *delta.mutable_labels()) {
+    for (auto& label : *delta_->mutable_labels()) {
       if (label.classifier().empty()) label.set_classifier(lib_->name());
-      *doc.add_labels() = std::move(label);
+      doc.add_labels()->Swap(&label);
     }
     return Status::OK();
   }
-  if (target.mode == SLUICE_OUTPUT_REPLACE) {
+  if (mode == SLUICE_OUTPUT_REPLACE) {
     v1::Document replacement;
     if (!replacement.ParseFromString(scratch_))
       return Status::Permanent("plugin " + lib_->name() + ": replacement is not a serialized Document");
@@ -218,6 +222,29 @@ Status PluginInstance::ProcessSerialized(const std::string& bytes, v1::Document&
     return Status::OK();
   }
   if (!doc.MergeFromString(scratch_)) return Status::Permanent("plugin " + lib_->name() + ": delta is not a serialized Document");
+  return Status::OK();
+}
+
+Status PluginInstance::ProcessBytes(std::string& bytes) {
+  const sluice_plugin_desc_v1* d = lib_->desc_;
+  EmitTarget target{&scratch_};
+  int rc = d->process(instance_, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), &EmitCallback, &target);
+  if (rc != SLUICE_OK) return FromResult(rc, *lib_, d->last_error(instance_));
+  if (!target.called) return Status::OK();
+  if (target.mode == SLUICE_OUTPUT_REPLACE) {
+    v1::Document doc;
+    if (!doc.ParseFromString(bytes)) return Status::Permanent("document does not parse");
+    SLUICE_RETURN_IF_ERROR(Apply(target.mode, doc));
+    bytes.clear();
+    doc.SerializeToString(&bytes);
+    return Status::OK();
+  }
+  // Check the delta before it can poison the document for every later stage (bad UTF-8 in a
+  // string field, garbage bytes), then merge it by appending.
+  v1::Document check;
+  if (!check.ParseFromString(scratch_))
+    return Status::Permanent("plugin " + lib_->name() + ": delta is not a valid serialized Document");
+  bytes.append(scratch_);
   return Status::OK();
 }
 
@@ -235,6 +262,8 @@ class PluginStage : public Stage {
  public:
   explicit PluginStage(std::unique_ptr<PluginInstance> inst) : inst_(std::move(inst)) {}
   Status Process(v1::Document& doc) override { return inst_->Process(doc); }
+  bool Serialized() const override { return true; }
+  Status ProcessSerialized(std::string& bytes) override { return inst_->ProcessBytes(bytes); }
   Status Flush() override { return inst_->Flush(); }
 
  private:

@@ -18,20 +18,34 @@ namespace sluice::testing {
 
 namespace fs = std::filesystem;
 
+namespace {
+std::string EnvOr(const char* name, const char* def) {
+  const char* e = std::getenv(name);
+  return e && *e ? e : def;
+}
+
+// Every test process sees the same plugin search path and knows the test plugin directory,
+// whether it runs under ctest or by hand.
+struct EnvironmentSetup {
+  EnvironmentSetup() {
+    setenv("SLUICE_PLUGIN_PATH", EnvOr("SLUICE_PLUGIN_PATH", SLUICE_TEST_PLUGIN_PATH).c_str(), 1);
+    setenv("SLUICE_TEST_PLUGIN_DIR", EnvOr("SLUICE_TEST_PLUGIN_DIR", SLUICE_TEST_PLUGIN_DIR).c_str(), 1);
+    setenv("SLUICE_SHARED_DIR", EnvOr("SLUICE_SHARED_DIR", SLUICE_TEST_SHARED_DIR).c_str(), 1);
+    setenv("SLUICE_BIN", EnvOr("SLUICE_BIN", SLUICE_TEST_BIN).c_str(), 1);
+    setenv("SLUICE_SOURCE_DIR", EnvOr("SLUICE_SOURCE_DIR", SLUICE_TEST_SOURCE_DIR).c_str(), 1);
+  }
+} g_environment_setup;
+}  // namespace
+
 std::string SharedDir() {
-  if (const char* e = std::getenv("SLUICE_SHARED_DIR"); e && *e && fs::is_directory(e)) return e;
-  return "";
+  std::string d = EnvOr("SLUICE_SHARED_DIR", SLUICE_TEST_SHARED_DIR);
+  std::error_code ec;
+  return fs::is_directory(d, ec) ? fs::weakly_canonical(d, ec).string() : "";
 }
 
-std::string SluiceBin() {
-  if (const char* e = std::getenv("SLUICE_BIN"); e && *e) return e;
-  return "sluice";
-}
+std::string SluiceBin() { return EnvOr("SLUICE_BIN", SLUICE_TEST_BIN); }
 
-std::string SourceDir() {
-  if (const char* e = std::getenv("SLUICE_SOURCE_DIR"); e && *e) return e;
-  return ".";
-}
+std::string SourceDir() { return EnvOr("SLUICE_SOURCE_DIR", SLUICE_TEST_SOURCE_DIR); }
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -69,6 +83,12 @@ ChildProcess::~ChildProcess() {
 
 bool ChildProcess::Start(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                          const std::string& log_path, const std::string& cwd) {
+  if (pid_ > 0 && !reaped_) {
+    ::kill(pid_, SIGKILL);
+    waitpid(pid_, &status_, 0);
+  }
+  reaped_ = false;
+  status_ = -1;
   if (log_path.empty()) {
     char tmpl[] = "/tmp/sluice-child-XXXXXX";
     int fd = mkstemp(tmpl);

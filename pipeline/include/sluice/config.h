@@ -75,6 +75,10 @@ class Config {
   Config Child(const std::string& key) const;
   // A sequence of mappings.
   std::vector<Config> List(const std::string& key) const;
+  // A nested mapping validated on its own: its keys are checked by its own Finish(), not by its
+  // parent's (e.g. a stage's `config:` section, which only the stage understands). Errors still
+  // name the file and line.
+  Config Section(const std::string& key) const;
 
   // Marks a key as understood without reading it (e.g. a section handed to another component
   // that validates it separately, or a key kept for compatibility).

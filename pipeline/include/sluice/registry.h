@@ -42,6 +42,11 @@ class Registry {
   const SourceFactory* FindSource(const std::string& name) const;
   const CommandInfo* FindCommand(const std::string& name) const;
 
+  // The pipeline `sluice run` runs when given no file: YAML text, set by the built-ins (the
+  // bundled demo). Relative paths in it resolve against the current directory.
+  void SetDefaultPipeline(std::string yaml) { default_pipeline_ = std::move(yaml); }
+  const std::string& default_pipeline() const { return default_pipeline_; }
+
   std::vector<std::string> StageNames() const;
   std::vector<std::string> SourceNames() const;
   const std::map<std::string, CommandInfo>& commands() const { return commands_; }
@@ -50,6 +55,7 @@ class Registry {
   std::map<std::string, StageFactory> stages_;
   std::map<std::string, SourceFactory> sources_;
   std::map<std::string, CommandInfo> commands_;
+  std::string default_pipeline_;
 };
 
 // Defined by stages/builtin.cc (or by a test binary): registers every built-in stage, source and

@@ -74,6 +74,16 @@ class Stage {
   // True when Process has buffered enough that the runner should call Flush now.
   virtual bool WantsFlush() const { return false; }
 
+  // Design note — serialized fast path. A stage that works on wire bytes anyway (a plugin
+  // stage, whose ABI takes serialized documents) returns true here; the runner then hands it
+  // the received bytes without parsing them and forwards what it returns, appending the trace
+  // span on the wire. A plugin stage thus costs no parse/serialise round trip in the host.
+  virtual bool Serialized() const { return false; }
+  // Processes a serialized document in place. A stage may append bytes (appending serialized
+  // fields to a message merges them into it) or replace the whole buffer. Same return contract
+  // as Process.
+  virtual Status ProcessSerialized(std::string& bytes) { return Status::Permanent("stage has no serialized path"); }
+
   // Re-reads the stage's files (dictionaries, models, rules) without restarting. Called by the
   // runner on SIGHUP; stages that also watch their files call it themselves. Returns an error
   // when the new files are unusable — the stage must then keep working with the old ones.

@@ -39,7 +39,9 @@
 #include <exception>
 #include <stdexcept>
 #include <type_traits>
+#include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,6 +62,9 @@ struct Result {
 };
 
 // The plugin's configuration: its `config:` section, flattened (see sluice_config in plugin.h).
+// Every key the plugin asks for is remembered; after the constructor returns, a key that was
+// never asked for is a typo and the plugin refuses to start, naming it ("unknown key "slep_us"
+// (did you mean "sleep_us"?)"). A plugin that takes free-form keys calls AcceptAll().
 class Config {
  public:
   Config() = default;
@@ -72,22 +77,26 @@ class Config {
     worker_ = c->worker;
   }
   bool Has(const std::string& key) const {
+    read_.insert(key);
     if (values_.count(key)) return true;
     auto it = values_.lower_bound(key);
     return it != values_.end() && it->first.compare(0, key.size(), key) == 0 &&
            (it->first.size() > key.size() && (it->first[key.size()] == '.' || it->first[key.size()] == '['));
   }
   std::string Get(const std::string& key, const std::string& def = "") const {
+    read_.insert(key);
     auto it = values_.find(key);
     return it == values_.end() ? def : it->second;
   }
   double GetDouble(const std::string& key, double def) const {
+    read_.insert(key);
     auto it = values_.find(key);
     if (it == values_.end()) return def;
     try { return std::stod(it->second); } catch (...) { throw std::runtime_error("config key '" + key + "': not a number: " + it->second); }
   }
   // Items of a sequence: key[0], key[1] …
   std::vector<std::string> List(const std::string& key) const {
+    read_.insert(key);
     std::vector<std::string> out;
     for (size_t i = 0;; ++i) {
       auto it = values_.find(key + "[" + std::to_string(i) + "]");
@@ -102,6 +111,8 @@ class Config {
   }
   // Direct child keys of a mapping, e.g. Keys("keywords") → {"双减", "招生"}.
   std::vector<std::string> Keys(const std::string& prefix = "") const {
+    if (prefix.empty()) accept_all_ = true;  // the plugin walks everything itself
+    read_.insert(prefix);
     std::vector<std::string> out;
     const std::string p = prefix.empty() ? "" : prefix + ".";
     for (auto it = values_.lower_bound(p); it != values_.end() && it->first.compare(0, p.size(), p) == 0; ++it) {
@@ -117,14 +128,62 @@ class Config {
     if (v.empty() || v[0] == '/' || config_dir_.empty()) return v;
     return config_dir_ + "/" + v;
   }
+  // Accepts every key (for plugins that parse yaml() themselves or take free-form keys).
+  void AcceptAll() const { accept_all_ = true; }
+
+  // Keys present in the config that no accessor asked for (nor any parent of them).
+  std::vector<std::string> Unread() const {
+    std::vector<std::string> out;
+    if (accept_all_) return out;
+    for (const auto& [k, v] : values_) {
+      bool covered = false;
+      for (size_t i = 0; i <= k.size() && !covered; ++i)
+        if (i == k.size() || k[i] == '.' || k[i] == '[') covered = read_.count(k.substr(0, i)) > 0;
+      std::string top = k.substr(0, k.find_first_of(".["));
+      if (!covered && (out.empty() || out.back() != top)) out.push_back(top);
+    }
+    return out;
+  }
+  // "unknown key "x" (did you mean "y"?)" for each unread key, or "" when all were read.
+  std::string UnreadMessage() const {
+    std::string msg;
+    for (const auto& k : Unread()) {
+      std::string best;
+      size_t best_d = 3;
+      for (const auto& known : read_) {
+        size_t d = EditDistance(k, known);
+        if (d < best_d) best_d = d, best = known;
+      }
+      if (!msg.empty()) msg += "; ";
+      msg += "unknown key \"" + k + "\"";
+      if (!best.empty()) msg += " (did you mean \"" + best + "\"?)";
+    }
+    return msg;
+  }
+
   const std::string& yaml() const { return yaml_; }
   const std::string& data_dir() const { return data_dir_; }
   uint32_t worker() const { return worker_; }
 
  private:
+  static size_t EditDistance(const std::string& a, const std::string& b) {
+    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      cur[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+        cur[j] = std::min(std::min(prev[j] + 1, cur[j - 1] + 1), sub);
+      }
+      std::swap(prev, cur);
+    }
+    return prev[b.size()];
+  }
   std::map<std::string, std::string> values_;
   std::string yaml_, config_dir_, data_dir_;
   uint32_t worker_ = 0;
+  mutable std::set<std::string> read_;
+  mutable bool accept_all_ = false;
 };
 
 // Token kinds, as sluice.v1.TokenKind.
@@ -204,13 +263,23 @@ struct Reader {
     p += n;
     return true;
   }
-  bool Skip(uint32_t wt) {
+  // Skips one field of wire type `wt` (for a group, everything up to its end tag: protobuf
+  // accepts groups as unknown fields, so the SDK must too).
+  bool Skip(uint32_t wt, int depth = 0) {
     uint64_t v;
     std::string_view s;
     switch (wt) {
       case 0: return Varint(v);
       case 1: if (end - p < 8) return false; p += 8; return true;
       case 2: return Bytes(s);
+      case 3:
+        while (depth < 64 && p < end) {
+          uint64_t tag;
+          if (!Varint(tag)) return false;
+          if ((tag & 7) == 4) return true;
+          if (!Skip(uint32_t(tag & 7), depth + 1)) return false;
+        }
+        return false;
       case 5: if (end - p < 4) return false; p += 4; return true;
       default: return false;
     }
@@ -407,7 +476,14 @@ struct Adapter {
     try {
       auto* inst = new Instance();
       try {
-        inst->object = new T(Config(cfg));
+        Config config(cfg);
+        inst->object = new T(config);
+        std::string unread = config.UnreadMessage();
+        if (!unread.empty()) {
+          delete static_cast<T*>(inst->object);
+          inst->object = nullptr;
+          throw std::runtime_error(unread);
+        }
       } catch (...) {
         delete inst;
         throw;
