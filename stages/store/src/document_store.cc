@@ -394,7 +394,13 @@ Status StoreImpl::Prepare(const v1::Document& doc, PreparedDoc* p) const {
     for (const auto& t : doc.tokens()) p->text_words.push_back(WordSpan{t.begin(), t.end()});
     if (!ValidWordSpans(p->text, p->text_words)) p->text_words.clear();
   }
-  if (options_.segmenter && !p->title.empty()) {
+  // Title words: the segment stage's title_tokens, else the store's segmenter, else none (the
+  // title is indexed as grams either way).
+  bool title_dirty = doc.title() != p->title;
+  if (!title_dirty && doc.title_tokens_size() > 0) {
+    for (const auto& t : doc.title_tokens()) p->title_words.push_back(WordSpan{t.begin(), t.end()});
+    if (!ValidWordSpans(p->title, p->title_words)) p->title_words.clear();
+  } else if (options_.segmenter && !p->title.empty()) {
     options_.segmenter->Segment(p->title, &p->title_words);
     if (!ValidWordSpans(p->title, p->title_words)) p->title_words.clear();
   }

@@ -219,7 +219,11 @@ Status ParseSearchQuery(std::string_view text, const TextSegmenter* segmenter, W
         continue;
       }
       add(Split{run.text});
-      if (segmenter) {
+      // The segmenter serves where the index vocabulary cannot cut: runs too long for it, or no
+      // vocabulary at all. (Elsewhere its cut is one of the vocabulary's, or one that no
+      // document has.)
+      bool vocabulary_cuts = vocabulary && run.chars <= limits.max_split_chars;
+      if (segmenter && !vocabulary_cuts) {
         std::vector<WordSpan> spans;
         segmenter->Segment(run.text, &spans);
         if (ValidWordSpans(run.text, spans)) {

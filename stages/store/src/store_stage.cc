@@ -17,8 +17,7 @@ Status ReadStoreStageConfig(const StageContext& ctx, StoreStageConfig* out) {
   std::string path = c.GetString("path", "");
   std::string dsn = c.GetString("dsn", "");
   std::string dsn_env = c.GetString("dsn_env", "");
-  int64_t batch = c.GetInt("batch_size", 500);
-  cfg.flush_interval = c.GetDuration("flush_interval", std::chrono::milliseconds(1000));
+  cfg.max_batch_bytes = c.GetBytes("max_batch_bytes", cfg.max_batch_bytes);
   cfg.store.busy_timeout = c.GetDuration("busy_timeout", std::chrono::milliseconds(5000));
   cfg.store.synchronous_full = c.GetEnum("synchronous", {"full", "normal"}, "full") == "full";
   cfg.store.max_index_bytes = static_cast<size_t>(c.GetBytes("max_index_bytes", 4 << 20));
@@ -27,8 +26,7 @@ Status ReadStoreStageConfig(const StageContext& ctx, StoreStageConfig* out) {
     c.AddError(key, msg);
     bad = true;
   };
-  if (batch < 1) error("batch_size", "must be at least 1");
-  cfg.batch_size = static_cast<size_t>(std::max<int64_t>(batch, 1));
+  if (cfg.max_batch_bytes < 1) error("max_batch_bytes", "must be at least 1 byte");
   if (cfg.store.backend == Backend::kSqlite) {
     if (!path.empty()) {
       cfg.store.path = ctx.ResolvePath(path);
@@ -94,7 +92,8 @@ Status StoreStage::Process(v1::Document& doc) {
     if (!st.IsPermanent()) Report(st, "storing a document");
     return st;
   }
-  if (pending_++ == 0) first_pending_ = std::chrono::steady_clock::now();
+  ++pending_;
+  pending_bytes_ += static_cast<int64_t>(doc.text().size() + doc.title().size());
   v1::StoreInfo* info = doc.mutable_store();
   info->set_doc_id(r.doc_id);
   info->set_version(r.version);
@@ -121,10 +120,12 @@ Status StoreStage::Process(v1::Document& doc) {
 Status StoreStage::Flush() {
   if (!store_) {
     pending_ = 0;
+    pending_bytes_ = 0;
     return Status::OK();
   }
   size_t n = pending_;
   pending_ = 0;
+  pending_bytes_ = 0;
   Status st = store_->Commit();
   if (!st.ok()) {
     if (counters_) counters_->Add("commit_failures");
@@ -141,9 +142,7 @@ Status StoreStage::Flush() {
 }
 
 bool StoreStage::WantsFlush() const {
-  if (pending_ == 0) return false;
-  if (pending_ >= config_.batch_size) return true;
-  return std::chrono::steady_clock::now() - first_pending_ >= config_.flush_interval;
+  return pending_bytes_ >= config_.max_batch_bytes;
 }
 
 void StoreStage::Report(const Status& st, const char* doing) {

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "postgres_session.h"
 #include "sluice/store/document_store.h"
 #include "sluice/store/index_tokens.h"
@@ -246,6 +248,9 @@ TEST(SqliteSchemaTest, FullTextIndexMatchesTheRowsAfterVersions) {
   BuildFreshIndex(*s);
   std::vector<std::string> stored = IndexTerms(*s, "documents_fts");
   EXPECT_FALSE(stored.empty());
+  // The first notice's title came with title_tokens: its words are in the title words column.
+  EXPECT_TRUE(std::any_of(stored.begin(), stored.end(),
+                          [](const std::string& t) { return t.rfind("教育强国/title_w/", 0) == 0; }));
   EXPECT_EQ(stored, IndexTerms(*s, "temp.fresh"));
 
   // The check can fail: a delete with the wrong tokens leaves the index off.

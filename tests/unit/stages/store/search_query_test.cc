@@ -77,18 +77,31 @@ TEST(SearchQueryTest, LoneTrailingHanCharIsAPrefixGram) {
   EXPECT_FALSE(q.terms[0].grams.prefix);
 }
 
-TEST(SearchQueryTest, SegmenterCutIsOneMoreAlternative) {
+TEST(SearchQueryTest, SegmenterCutsWhereTheVocabularyCannot) {
   class TwoCharSegmenter : public TextSegmenter {
    public:
     void Segment(std::string_view text, std::vector<WordSpan>* words) const override {
+      ++calls;
       for (uint32_t i = 0; i < text.size(); i += 6) words->push_back({i, std::min<uint32_t>(i + 6, text.size())});
     }
+    mutable int calls = 0;
   } seg;
   SearchQuery q;
   ASSERT_TRUE(ParseSearchQuery("高质量发展", &seg, nullptr, &q).ok());
   std::vector<std::string> alts = Joined(q.terms[0].words);
   EXPECT_NE(std::find(alts.begin(), alts.end(), "高质 量发 展"), alts.end());
   EXPECT_NE(std::find(alts.begin(), alts.end(), "高质量发展"), alts.end());
+  // With a vocabulary, short runs are cut by it alone; runs too long for it go to the segmenter.
+  FixedVocabulary vocab({"高质量", "发展"});
+  seg.calls = 0;
+  ASSERT_TRUE(ParseSearchQuery("高质量发展", &seg, &vocab, &q).ok());
+  EXPECT_EQ(seg.calls, 0);
+  EXPECT_EQ(Joined(q.terms[0].words), (std::vector<std::string>{"高质量发展", "高质量 发展"}));
+  QueryLimits limits;
+  limits.max_split_chars = 4;
+  ASSERT_TRUE(ParseSearchQuery("高质量发展", &seg, &vocab, &q, limits).ok());
+  EXPECT_EQ(seg.calls, 1);
+  EXPECT_EQ(Joined(q.terms[0].words), (std::vector<std::string>{"高质量发展", "高质 量发 展"}));
 }
 
 TEST(SearchQueryTest, QuotesAndLimits) {

@@ -21,7 +21,21 @@ v1::Document MakeDoc(const std::string& url, const std::string& title, const std
   doc.set_canonical_url(url);
   doc.set_site(site);
   doc.set_source("fixture");
-  doc.set_title(title);
+  // A title written with '|' between words carries title_tokens, as the segment stage sends.
+  std::string plain_title;
+  for (size_t i = 0, begin = 0; i <= title.size(); ++i) {
+    if (i == title.size() || title[i] == '|') {
+      if (title.find('|') != std::string::npos && plain_title.size() > begin) {
+        v1::Token* t = doc.add_title_tokens();
+        t->set_begin(static_cast<uint32_t>(begin));
+        t->set_end(static_cast<uint32_t>(plain_title.size()));
+      }
+      begin = plain_title.size();
+    } else {
+      plain_title.push_back(title[i]);
+    }
+  }
+  doc.set_title(plain_title);
   doc.set_publish_time(publish_time);
   std::string text;
   bool segmented_input = segmented.find('|') != std::string::npos;
@@ -62,7 +76,7 @@ void AddLabel(v1::Document* doc, const std::string& axis, const std::string& val
 std::vector<v1::Document> FixtureCorpus() {
   std::vector<v1::Document> docs;
   // 0: 教育强国 segmented as one word, in title and text.
-  docs.push_back(MakeDoc("https://jyt.example.gov.cn/zwgk/2026/0123/a1.html", "关于加快建设教育强国的实施意见",
+  docs.push_back(MakeDoc("https://jyt.example.gov.cn/zwgk/2026/0123/a1.html", "关于|加快|建设|教育强国|的|实施|意见",
                          "为|深入|贯彻|全国|教育|大会|精神|，|加快|建设|教育强国|，|现|提出|如下|实施|意见|。\n"
                          "一|、|坚持|立德树人|根本|任务|，|办好|人民|满意|的|教育|。\n"
                          "二|、|推进|产教融合|，|服务|高质量|发展|。"));

@@ -12,6 +12,7 @@ namespace sluice::store::testing {
 
 // A Document whose text is `segmented` with the '|' word separators removed and whose tokens
 // are those words (byte offsets into the text). Without any '|' the document has no tokens.
+// The same for `title` and title_tokens.
 v1::Document MakeDoc(const std::string& url, const std::string& title, const std::string& segmented,
                      const std::string& site = "jyt.example.gov.cn", const std::string& publish_time = "2026-01-23");
 

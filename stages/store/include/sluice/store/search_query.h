@@ -8,8 +8,9 @@
 //     are, so the analysis asks the index which of the run's substrings are words in it
 //     (WordVocabulary) and keeps every way to cut the run into such words, fewest pieces first
 //     (教育强国 → "教育强国", "教育 强国"). Because the vocabulary is the one the documents were
-//     segmented with, an unsegmented query finds them however the segmenter cut them. When a
-//     TextSegmenter is plugged in, its cut is one more alternative.
+//     segmented with, an unsegmented query finds them however the segmenter cut them. Where the
+//     vocabulary cannot cut (runs over max_split_chars, no vocabulary) a TextSegmenter's cut is
+//     the alternative.
 //   * one gram phrase against the grams columns (教育强国 → "教育 育强 强国"), which finds the
 //     term as a substring of titles and of texts that arrived without tokens.
 // Renderers turn a SearchQuery into an FTS5 MATCH expression or a PostgreSQL tsquery; both read
