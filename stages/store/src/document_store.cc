@@ -318,6 +318,7 @@ class StoreImpl final : public DocumentStore, private WordVocabulary {
   Status UpsertInBatch(const PreparedDoc& p, UpsertResult* result);
   Status FindCurrent(const std::string& url, CurrentRow* row, bool* found);
   Status InsertNew(const PreparedDoc& p, int64_t* id, bool* inserted);
+  void BindIndexColumns(const PreparedDoc& p, std::vector<std::string>* keep, std::vector<SqlParam>* params);
   Status ReplaceContent(const CurrentRow& cur, const PreparedDoc& p);
   Status WriteChildren(int64_t id, const PreparedDoc& p);
   Status FtsInsert(int64_t id, const PreparedDoc& p);
@@ -331,6 +332,8 @@ class StoreImpl final : public DocumentStore, private WordVocabulary {
                          const std::string& match, const std::string& filters,
                          const std::vector<std::string>& filter_params, const std::string& id, int window,
                          std::vector<SqlRow>* rows);
+  Status PlannerHint(const char* settings);
+  Status SearchInSnapshot(const SearchRequest& req, SearchResult* result);
   std::string FirstSeenDateSql() const;
   void AppendFilters(const std::string& site, const std::string& since, const std::string& doc_type,
                      const std::string& topic, std::string* sql, std::vector<std::string>* params) const;
@@ -355,6 +358,7 @@ class StoreImpl final : public DocumentStore, private WordVocabulary {
     FtsValues values;
   };
   std::vector<FtsOp> fts_batch_;
+  bool search_txn_ = false;  // PostgreSQL: Search runs in its own read-only transaction
 };
 
 Status StoreImpl::Prepare(const v1::Document& doc, PreparedDoc* p) const {
@@ -519,44 +523,72 @@ std::vector<SqlParam> ContentParams(const PreparedDoc& p) {
           SqlParam::Text(p.lexicon_version)};
 }
 
+// The columns a content write sets, in the order their values are bound: the content, the
+// version bookkeeping, then how the dialect indexes the row (SQLite: the word spans its FTS5 row
+// was built from; PostgreSQL: the tsvector).
+struct ColumnValue {
+  std::string column;
+  std::string value;  // "?" or an SQL expression
+};
+std::vector<ColumnValue> WriteColumns(bool pg, bool insert) {
+  std::vector<ColumnValue> cols;
+  for (const char* c : kContentColumns) cols.push_back({c, "?"});
+  if (insert) {
+    cols.insert(cols.end(), {{"canonical_url", "?"}, {"version", "1"}, {"first_seen_us", "?"}});
+  } else {
+    cols.push_back({"version", "?"});
+  }
+  cols.insert(cols.end(), {{"version_seen_us", "?"}, {"last_seen_us", "?"}});
+  if (pg) {
+    cols.push_back({"tsv", "CAST(? AS tsvector)"});
+  } else {
+    cols.insert(cols.end(), {{"title_words", "?"}, {"text_words", "?"}});
+  }
+  return cols;
+}
+
+std::string InsertSql(bool pg) {
+  std::string names, values;
+  for (const ColumnValue& c : WriteColumns(pg, true)) {
+    names += (names.empty() ? "" : ", ") + c.column;
+    values += (values.empty() ? "" : ", ") + c.value;
+  }
+  return "INSERT INTO documents (" + names + ") VALUES (" + values +
+         ") ON CONFLICT (canonical_url) DO NOTHING RETURNING id";
+}
+
+std::string UpdateSql(bool pg) {
+  std::string sets;
+  for (const ColumnValue& c : WriteColumns(pg, false)) sets += (sets.empty() ? "" : ", ") + c.column + " = " + c.value;
+  return "UPDATE documents SET " + sets + " WHERE id = ?";
+}
+
+// Binds the trailing values of WriteColumns: the seen times and the index columns (whose bytes
+// live in `keep` until the statement has run).
+void StoreImpl::BindIndexColumns(const PreparedDoc& p, std::vector<std::string>* keep, std::vector<SqlParam>* params) {
+  params->push_back(SqlParam::Int(p.seen_us));
+  params->push_back(SqlParam::Int(p.seen_us));
+  keep->reserve(2);  // the views below point into these strings: no reallocation after this
+  if (pg()) {
+    keep->push_back(Tsvector(p));
+    params->push_back(SqlParam::Text(keep->back()));
+    return;
+  }
+  keep->push_back(EncodeWordSpans(p.title_words));
+  params->push_back(p.title_words.empty() ? SqlParam::Null() : SqlParam::Blob(keep->back()));
+  keep->push_back(EncodeWordSpans(p.text_words));
+  params->push_back(p.text_words.empty() ? SqlParam::Null() : SqlParam::Blob(keep->back()));
+}
+
 Status StoreImpl::InsertNew(const PreparedDoc& p, int64_t* id, bool* inserted) {
-  static const std::string kSqliteSql = [] {
-    std::string cols, marks;
-    for (const char* c : kContentColumns) {
-      cols += std::string(c) + ", ";
-      marks += "?, ";
-    }
-    return "INSERT INTO documents (" + cols +
-           "canonical_url, version, first_seen_us, version_seen_us, last_seen_us, title_words, text_words) VALUES (" +
-           marks + "?, 1, ?, ?, ?, ?, ?) ON CONFLICT (canonical_url) DO NOTHING RETURNING id";
-  }();
-  static const std::string kPostgresSql = [] {
-    std::string cols, marks;
-    for (const char* c : kContentColumns) {
-      cols += std::string(c) + ", ";
-      marks += "?, ";
-    }
-    return "INSERT INTO documents (" + cols +
-           "canonical_url, version, first_seen_us, version_seen_us, last_seen_us, tsv) VALUES (" + marks +
-           "?, 1, ?, ?, ?, CAST(? AS tsvector)) ON CONFLICT (canonical_url) DO NOTHING RETURNING id";
-  }();
+  static const std::string kSql[2] = {InsertSql(false), InsertSql(true)};
   std::vector<SqlParam> params = ContentParams(p);
   params.push_back(SqlParam::Text(p.canonical_url));
-  params.push_back(SqlParam::Int(p.seen_us));
-  params.push_back(SqlParam::Int(p.seen_us));
-  params.push_back(SqlParam::Int(p.seen_us));
-  std::string title_words, text_words, tsv;
-  if (pg()) {
-    tsv = Tsvector(p);
-    params.push_back(SqlParam::Text(tsv));
-  } else {
-    title_words = EncodeWordSpans(p.title_words);
-    text_words = EncodeWordSpans(p.text_words);
-    params.push_back(p.title_words.empty() ? SqlParam::Null() : SqlParam::Blob(title_words));
-    params.push_back(p.text_words.empty() ? SqlParam::Null() : SqlParam::Blob(text_words));
-  }
+  params.push_back(SqlParam::Int(p.seen_us));  // first_seen_us
+  std::vector<std::string> keep;
+  BindIndexColumns(p, &keep, &params);
   std::vector<SqlRow> rows;
-  SLUICE_RETURN_IF_ERROR(s_->Exec(pg() ? kPostgresSql : kSqliteSql, params, &rows));
+  SLUICE_RETURN_IF_ERROR(s_->Exec(kSql[pg()], params, &rows));
   *inserted = !rows.empty();
   if (!*inserted) return Status::OK();
   *id = rows[0][0].AsInt();
@@ -582,34 +614,13 @@ Status StoreImpl::ReplaceContent(const CurrentRow& cur, const PreparedDoc& p) {
       {SqlParam::Text(atts_json), SqlParam::Int(cur.id)}));
   if (!pg()) SLUICE_RETURN_IF_ERROR(FtsDeleteCurrent(cur.id));
 
-  static const std::string kSqliteSql = [] {
-    std::string sets;
-    for (const char* c : kContentColumns) sets += std::string(c) + " = ?, ";
-    return "UPDATE documents SET " + sets +
-           "version = ?, version_seen_us = ?, last_seen_us = ?, title_words = ?, text_words = ? WHERE id = ?";
-  }();
-  static const std::string kPostgresSql = [] {
-    std::string sets;
-    for (const char* c : kContentColumns) sets += std::string(c) + " = ?, ";
-    return "UPDATE documents SET " + sets +
-           "version = ?, version_seen_us = ?, last_seen_us = ?, tsv = CAST(? AS tsvector) WHERE id = ?";
-  }();
+  static const std::string kSql[2] = {UpdateSql(false), UpdateSql(true)};
   std::vector<SqlParam> params = ContentParams(p);
   params.push_back(SqlParam::Int(cur.version + 1));
-  params.push_back(SqlParam::Int(p.seen_us));
-  params.push_back(SqlParam::Int(p.seen_us));
-  std::string title_words, text_words, tsv;
-  if (pg()) {
-    tsv = Tsvector(p);
-    params.push_back(SqlParam::Text(tsv));
-  } else {
-    title_words = EncodeWordSpans(p.title_words);
-    text_words = EncodeWordSpans(p.text_words);
-    params.push_back(p.title_words.empty() ? SqlParam::Null() : SqlParam::Blob(title_words));
-    params.push_back(p.text_words.empty() ? SqlParam::Null() : SqlParam::Blob(text_words));
-  }
+  std::vector<std::string> keep;
+  BindIndexColumns(p, &keep, &params);
   params.push_back(SqlParam::Int(cur.id));
-  SLUICE_RETURN_IF_ERROR(s_->Exec(pg() ? kPostgresSql : kSqliteSql, params, nullptr));
+  SLUICE_RETURN_IF_ERROR(s_->Exec(kSql[pg()], params, nullptr));
   SLUICE_RETURN_IF_ERROR(s_->Exec("DELETE FROM labels WHERE doc_id = ?", {SqlParam::Int(cur.id)}));
   SLUICE_RETURN_IF_ERROR(s_->Exec("DELETE FROM attachments WHERE doc_id = ?", {SqlParam::Int(cur.id)}));
   if (!pg()) SLUICE_RETURN_IF_ERROR(FtsInsert(cur.id, p));
@@ -788,17 +799,31 @@ Status StoreImpl::RankWindowBound(const SearchQuery& query, const std::string& e
   std::vector<SqlParam> params{SqlParam::Text(relaxed)};
   for (const auto& f : filter_params) params.push_back(SqlParam::Text(f));
   params.push_back(SqlParam::Int(window - 1));
-  if (!pg() || s_->InTransaction()) return s_->ExecPlanned(sql, params, rows);
-  // Planner settings hold for this read-only transaction only.
+  SLUICE_RETURN_IF_ERROR(PlannerHint("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off"));
+  return s_->ExecPlanned(sql, params, rows);
+}
+
+// PostgreSQL, inside Search's read-only transaction: steers the next statement's plan.
+Status StoreImpl::PlannerHint(const char* settings) {
+  if (!pg() || !search_txn_) return Status::OK();
+  return s_->ExecScript("RESET enable_indexscan; RESET enable_seqscan; RESET enable_bitmapscan; " + std::string(settings));
+}
+
+// PostgreSQL searches in one read-only transaction: one snapshot for all its statements, and a
+// scope for the planner settings that keep each statement from reading every row's tsvector.
+Status StoreImpl::Search(const SearchRequest& req, SearchResult* result) {
+  if (!pg() || s_->InTransaction()) return SearchInSnapshot(req, result);
   SLUICE_RETURN_IF_ERROR(s_->Begin());
-  Status st = s_->ExecScript("SET TRANSACTION READ ONLY; SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off");
-  if (st.ok()) st = s_->ExecPlanned(sql, params, rows);
+  search_txn_ = true;
+  Status st = s_->ExecScript("SET TRANSACTION READ ONLY");
+  if (st.ok()) st = SearchInSnapshot(req, result);
+  search_txn_ = false;
   if (st.ok()) return s_->Commit();
   s_->Rollback();
   return st;
 }
 
-Status StoreImpl::Search(const SearchRequest& req, SearchResult* result) {
+Status StoreImpl::SearchInSnapshot(const SearchRequest& req, SearchResult* result) {
   *result = SearchResult();
   if (req.limit <= 0) return Status::OK();
   SearchQuery query;
@@ -854,8 +879,12 @@ Status StoreImpl::Search(const SearchRequest& req, SearchResult* result) {
   };
   std::vector<SqlRow> ranked;
   if (lowest_id == 0) {
+    SLUICE_RETURN_IF_ERROR(PlannerHint(""));
     SLUICE_RETURN_IF_ERROR(rank(engine, true, req.limit, &ranked));
   } else {
+    // Walk the window's id range and test only its rows; a bitmap from the GIN index would have
+    // every row of the table that holds the words tested for title weight or phrase first.
+    SLUICE_RETURN_IF_ERROR(PlannerHint("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off"));
     std::string title = pg() ? RenderTsquery(query, false, /*title_only=*/true) : RenderFts5TitleQuery(query);
     SLUICE_RETURN_IF_ERROR(rank(title, true, req.limit, &ranked));
     if (ranked.size() < static_cast<size_t>(req.limit)) {

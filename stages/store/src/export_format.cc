@@ -19,6 +19,19 @@ Json AttachmentsToJson(const std::vector<StoredAttachment>& atts) {
   return arr;
 }
 
+Json LabelsToJson(const std::vector<StoredLabel>& labels) {
+  Json arr = Json::Array();
+  for (const auto& l : labels) {
+    Json o = Json::Object();
+    o.Set("axis", l.axis);
+    o.Set("value", l.value);
+    o.Set("score", l.score);
+    o.Set("classifier", l.classifier);
+    arr.Push(std::move(o));
+  }
+  return arr;
+}
+
 std::string FormatTimeUs(int64_t us) {
   if (us == 0) return "";
   time_t secs = static_cast<time_t>(us / 1000000);
@@ -68,16 +81,7 @@ Json ExportJson(const StoredDocument& d, bool with_versions) {
   o.Set("first_seen", FormatTimeUs(d.first_seen_us));
   o.Set("version_seen", FormatTimeUs(d.version_seen_us));
   o.Set("last_seen", FormatTimeUs(d.last_seen_us));
-  Json labels = Json::Array();
-  for (const auto& l : d.labels) {
-    Json lj = Json::Object();
-    lj.Set("axis", l.axis);
-    lj.Set("value", l.value);
-    lj.Set("score", l.score);
-    lj.Set("classifier", l.classifier);
-    labels.Push(std::move(lj));
-  }
-  o.Set("labels", std::move(labels));
+  o.Set("labels", LabelsToJson(d.labels));
   o.Set("attachments", AttachmentsToJson(d.attachments));
   if (with_versions) {
     Json versions = Json::Array();

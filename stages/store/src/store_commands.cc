@@ -123,19 +123,6 @@ std::string Marked(const std::string& text, const std::vector<std::pair<size_t, 
   return color ? MarkSnippet(s, "\x1b[1;33m", "\x1b[0m") : MarkSnippet(s, "[", "]");
 }
 
-Json LabelsJson(const std::vector<StoredLabel>& labels) {
-  Json arr = Json::Array();
-  for (const auto& l : labels) {
-    Json o = Json::Object();
-    o.Set("axis", l.axis);
-    o.Set("value", l.value);
-    o.Set("score", l.score);
-    o.Set("classifier", l.classifier);
-    arr.Push(std::move(o));
-  }
-  return arr;
-}
-
 Json OffsetsJson(const std::string& text, const std::vector<std::pair<size_t, size_t>>& hl) {
   Json arr = Json::Array();
   for (const auto& [b, e] : HighlightCharOffsets(Snippet{text, hl})) {
@@ -241,7 +228,7 @@ int RunSearchCommand(int argc, char** argv) {
       o.Set("publish_date", h.publish_date);
       o.Set("publisher", h.publisher);
       o.Set("document_number", h.document_number);
-      o.Set("labels", LabelsJson(h.labels));
+      o.Set("labels", LabelsToJson(h.labels));
       o.Set("snippet", h.snippet);
       o.Set("highlights", OffsetsJson(h.snippet, h.highlights));
       hits.Push(std::move(o));

@@ -43,6 +43,23 @@ StageContext Context(const std::string& yaml, const std::string& dir, TestCounte
   return ctx;
 }
 
+// A reader of the SQLite file at `path`, as `sluice search` opens it.
+std::unique_ptr<DocumentStore> Reader(const std::string& path) {
+  StoreOptions ro;
+  ro.path = path;
+  ro.read_only = true;
+  std::unique_ptr<DocumentStore> reader;
+  Status st = DocumentStore::Open(ro, &reader);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return reader;
+}
+
+int64_t StoredDocuments(DocumentStore& reader) {
+  StoreStats stats;
+  EXPECT_TRUE(reader.Stats(7, &stats).ok());
+  return stats.documents;
+}
+
 std::unique_ptr<Stage> MakeStage(const StageContext& ctx) {
   std::unique_ptr<Stage> stage;
   Status st = CreateStoreStage(ctx, &stage);
@@ -162,18 +179,12 @@ TEST(StoreStageTest, GroupCommitAndStoreInfo) {
   EXPECT_FALSE(docs[2].store().unchanged());
 
   // Until Flush, a reader sees nothing; after it, everything.
-  StoreOptions ro;
-  ro.path = dir.path() + "/sluice.db";
-  ro.read_only = true;
-  std::unique_ptr<DocumentStore> reader;
-  ASSERT_TRUE(DocumentStore::Open(ro, &reader).ok());
-  StoreStats stats;
-  ASSERT_TRUE(reader->Stats(7, &stats).ok());
-  EXPECT_EQ(stats.documents, 0);
+  auto reader = Reader(dir.path() + "/sluice.db");
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(StoredDocuments(*reader), 0);
   ASSERT_TRUE(stage->Flush().ok());
   EXPECT_FALSE(stage->WantsFlush());
-  ASSERT_TRUE(reader->Stats(7, &stats).ok());
-  EXPECT_EQ(stats.documents, 3);
+  EXPECT_EQ(StoredDocuments(*reader), 3);
 
   v1::Document again = testing::FixtureCorpus()[0];
   again.set_attempt(2);
@@ -195,14 +206,9 @@ TEST(StoreStageTest, UnflushedWorkIsRolledBackWhenTheStageGoes) {
     v1::Document doc = testing::FixtureCorpus()[0];
     ASSERT_TRUE(stage->Process(doc).ok());
   }  // never flushed, so never acked: the ledger will redeliver it
-  StoreOptions ro;
-  ro.path = dir.path() + "/sluice.db";
-  ro.read_only = true;
-  std::unique_ptr<DocumentStore> reader;
-  ASSERT_TRUE(DocumentStore::Open(ro, &reader).ok());
-  StoreStats stats;
-  ASSERT_TRUE(reader->Stats(7, &stats).ok());
-  EXPECT_EQ(stats.documents, 0);
+  auto reader = Reader(dir.path() + "/sluice.db");
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(StoredDocuments(*reader), 0);
 }
 
 TEST(StoreStageTest, BusyDatabaseIsTransientAndPasses) {
@@ -260,11 +266,8 @@ std::vector<v1::Document> Deliver(Stage& stage, std::vector<v1::Document> docs, 
 }
 
 void ExpectAllStoredOnce(const std::string& path, const std::vector<v1::Document>& docs) {
-  StoreOptions ro;
-  ro.path = path;
-  ro.read_only = true;
-  std::unique_ptr<DocumentStore> reader;
-  ASSERT_TRUE(DocumentStore::Open(ro, &reader).ok());
+  auto reader = Reader(path);
+  ASSERT_TRUE(reader);
   StoreStats stats;
   ASSERT_TRUE(reader->Stats(7, &stats).ok());
   EXPECT_EQ(stats.documents, static_cast<int64_t>(docs.size()));

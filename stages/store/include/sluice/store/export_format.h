@@ -19,6 +19,9 @@ inline constexpr const char* kExportSchema = "sluice.export.v1";
 // The export object of `doc`; its previous versions are included only when `with_versions`.
 Json ExportJson(const StoredDocument& doc, bool with_versions);
 
+// Labels as the export writes them: [{axis, value, score, classifier}].
+Json LabelsToJson(const std::vector<StoredLabel>& labels);
+
 // Attachments as the export (and the versions table) write them: [{name, url, type, size, sha256}].
 Json AttachmentsToJson(const std::vector<StoredAttachment>& attachments);
 
