@@ -116,11 +116,14 @@ CREATE TABLE documents (
   first_seen_us   BIGINT NOT NULL,
   version_seen_us BIGINT NOT NULL,
   last_seen_us    BIGINT NOT NULL,
-  -- Title and text as words and grams (search_query.h), built by the store.
-  tsv             TSVECTOR NOT NULL DEFAULT ''
+  -- Title and text as words and grams (search_query.h), built by the store; the title alone
+  -- too (small, kept inline: title-first ranking reads it without TOAST).
+  tsv             TSVECTOR NOT NULL DEFAULT '',
+  title_tsv       TSVECTOR NOT NULL DEFAULT ''
 );
 CREATE INDEX documents_site ON documents(site);
 CREATE INDEX documents_tsv ON documents USING GIN (tsv);
+CREATE INDEX documents_title_tsv ON documents USING GIN (title_tsv);
 
 CREATE TABLE versions (
   doc_id          BIGINT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,

@@ -127,11 +127,6 @@ void RenderFts5Phrase(const Phrase& p, std::string& out) {
   if (p.prefix) out.push_back('*');
 }
 
-struct TsStyle {
-  bool relaxed = false;     // & instead of <->
-  bool title_only = false;  // :A — positions of weight A, the title's
-};
-
 void QuoteLexeme(std::string_view prefix, std::string_view token, std::string& out) {
   out.push_back('\'');
   out.append(prefix);
@@ -143,15 +138,12 @@ void QuoteLexeme(std::string_view prefix, std::string_view token, std::string& o
   out.push_back('\'');
 }
 
-void RenderTsPhrase(const Phrase& p, std::string_view prefix, TsStyle style, std::string& out) {
+void RenderTsPhrase(const Phrase& p, std::string_view prefix, bool relaxed, std::string& out) {
   if (p.tokens.size() > 1) out.push_back('(');
   for (size_t i = 0; i < p.tokens.size(); ++i) {
-    if (i) out += style.relaxed ? " & " : " <-> ";
+    if (i) out += relaxed ? " & " : " <-> ";
     QuoteLexeme(prefix, p.tokens[i], out);
-    bool is_prefix = p.prefix && i + 1 == p.tokens.size();
-    if (is_prefix || style.title_only) out += ':';
-    if (is_prefix) out += '*';
-    if (style.title_only) out += 'A';
+    if (p.prefix && i + 1 == p.tokens.size()) out += ":*";
   }
   if (p.tokens.size() > 1) out.push_back(')');
 }
@@ -287,18 +279,17 @@ std::string RenderFts5WordProbe(std::string_view word) {
   return out;
 }
 
-std::string RenderTsquery(const SearchQuery& query, bool relaxed, bool title_only) {
-  TsStyle style{relaxed, title_only};
+std::string RenderTsquery(const SearchQuery& query, bool relaxed) {
   std::string out;
   for (size_t t = 0; t < query.terms.size(); ++t) {
     const QueryTerm& term = query.terms[t];
     if (t) out += " & ";
     out += "(";
     for (const Phrase& p : term.words) {
-      RenderTsPhrase(p, "", style, out);
+      RenderTsPhrase(p, "", relaxed, out);
       out += " | ";
     }
-    RenderTsPhrase(term.grams, kGramLexemePrefix, style, out);
+    RenderTsPhrase(term.grams, kGramLexemePrefix, relaxed, out);
     out += ")";
   }
   return out;

@@ -83,9 +83,8 @@ std::string RenderFts5WordProbe(std::string_view word);
 // The tsquery text for the store's PostgreSQL `tsv` column, where gram tokens carry the prefix
 // kGramLexemePrefix so that they never meet word tokens in one phrase.
 // With `relaxed`, phrases become conjunctions ('教育' & '强国'): a superset of the matches that
-// a GIN index answers without reading any row (phrases need the positions in the row). With
-// `title_only`, lexemes match title positions only (weight A).
-std::string RenderTsquery(const SearchQuery& query, bool relaxed = false, bool title_only = false);
+// a GIN index answers without reading any row (phrases need the positions in the row).
+std::string RenderTsquery(const SearchQuery& query, bool relaxed = false);
 
 // The FTS5 expression matching the query in titles only (title_w, title_g).
 std::string RenderFts5TitleQuery(const SearchQuery& query);
