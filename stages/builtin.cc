@@ -10,6 +10,7 @@ void RegisterCleanStage(Registry& registry);
 void RegisterSegmentStage(Registry& registry);
 void RegisterClassifyStage(Registry& registry);
 void RegisterStoreStage(Registry& registry);
+extern const char kDemoPipelineYaml[];
 
 void RegisterBuiltins(Registry& registry) {
   RegisterFetchStage(registry);
@@ -17,6 +18,7 @@ void RegisterBuiltins(Registry& registry) {
   RegisterSegmentStage(registry);
   RegisterClassifyStage(registry);
   RegisterStoreStage(registry);
+  registry.SetDefaultPipeline(kDemoPipelineYaml);
 }
 
 }  // namespace sluice

@@ -339,6 +339,18 @@ int CheckCommand(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", s.message().c_str());
     return kExitConfig;
   }
+  // Stages may open files in the data directory when they start (indexes, databases); check in
+  // a scratch one so that validating a configuration changes nothing.
+  char scratch_tmpl[] = "/tmp/sluice-check-XXXXXX";
+  const char* scratch = mkdtemp(scratch_tmpl);
+  if (scratch) spec.data_dir = scratch;
+  struct Cleanup {
+    const char* dir;
+    ~Cleanup() {
+      std::error_code ec;
+      if (dir) fs::remove_all(dir, ec);
+    }
+  } cleanup{scratch};
   int errors = 0;
   std::unique_ptr<Source> source;
   s = CreateSource(spec, 0, Logger("check"), &source);
