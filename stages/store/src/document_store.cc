@@ -328,10 +328,11 @@ class StoreImpl final : public DocumentStore, private WordVocabulary {
   Status FlushVocabulary();
 
   Status KnownWords(const std::vector<std::string>& candidates, std::unordered_set<std::string>* known) override;
-  Status RankWindowBound(const SearchQuery& query, const std::string& engine, const std::string& from,
-                         const std::string& match, const std::string& filters,
-                         const std::vector<std::string>& filter_params, const std::string& id, int window,
-                         std::vector<SqlRow>* rows);
+  Status RankWindow(const SearchQuery& query, const std::string& engine, const std::string& from,
+                    const std::string& match, const std::string& filters, const std::vector<std::string>& filter_params,
+                    const std::string& id, int window, std::vector<int64_t>* ids, bool* full);
+  Status NewestExactMatches(const std::vector<int64_t>& candidates, const std::string& exact, size_t limit,
+                            std::vector<SqlRow>* out);
   Status PlannerHint(const char* settings);
   Status SearchInSnapshot(const SearchRequest& req, SearchResult* result);
   std::string FirstSeenDateSql() const;
@@ -792,21 +793,52 @@ void StoreImpl::AppendFilters(const std::string& site, const std::string& since,
   }
 }
 
-// The id of the window-th most recent match (no row when there are fewer matches). SQLite walks
-// its index backwards from the newest row. PostgreSQL would walk the table backwards reading
-// every row's tsvector to test the phrases; instead the GIN index answers the relaxed query
-// (phrases as conjunctions: a superset) without reading rows, and the window is counted in it.
-Status StoreImpl::RankWindowBound(const SearchQuery& query, const std::string& engine, const std::string& from,
-                                  const std::string& match, const std::string& filters,
-                                  const std::vector<std::string>& filter_params, const std::string& id, int window,
-                                  std::vector<SqlRow>* rows) {
-  std::string relaxed = pg() ? RenderTsquery(query, /*relaxed=*/true) : engine;
-  std::string sql = "SELECT " + id + " " + from + match + filters + " ORDER BY " + id + " DESC LIMIT 1 OFFSET ?";
-  std::vector<SqlParam> params{SqlParam::Text(relaxed)};
+// The rank window: the ids of the `window` most recent matches, newest first, or fewer when
+// there are fewer matches. SQLite walks its index backwards from the newest row and returns
+// only the window-th id (its FTS5 index finds the rest again at no cost). PostgreSQL would walk
+// the table backwards reading every row's tsvector from TOAST to test the phrases; instead the
+// GIN index answers the relaxed query (phrases as conjunctions: a superset of the matches)
+// without reading any tsvector, and its ids — candidates — are returned for the later steps.
+Status StoreImpl::RankWindow(const SearchQuery& query, const std::string& engine, const std::string& from,
+                             const std::string& match, const std::string& filters,
+                             const std::vector<std::string>& filter_params, const std::string& id, int window,
+                             std::vector<int64_t>* ids, bool* full) {
+  std::string expr = pg() ? RenderTsquery(query, /*relaxed=*/true) : engine;
+  std::string sql = "SELECT " + id + " " + from + match + filters + " ORDER BY " + id + " DESC LIMIT ?" +
+                    (pg() ? "" : " OFFSET ?");
+  std::vector<SqlParam> params{SqlParam::Text(expr)};
   for (const auto& f : filter_params) params.push_back(SqlParam::Text(f));
-  params.push_back(SqlParam::Int(window - 1));
+  params.push_back(SqlParam::Int(pg() ? window : 1));
+  if (!pg()) params.push_back(SqlParam::Int(window - 1));
   SLUICE_RETURN_IF_ERROR(PlannerHint("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off"));
-  return s_->ExecPlanned(sql, params, rows);
+  std::vector<SqlRow> rows;
+  SLUICE_RETURN_IF_ERROR(s_->ExecPlanned(sql, params, &rows));
+  for (const SqlRow& r : rows) ids->push_back(r[0].AsInt());
+  *full = pg() ? rows.size() == static_cast<size_t>(window) : !rows.empty();
+  return Status::OK();
+}
+
+// PostgreSQL: the newest of `candidates` (newest first) that match `exact`, at most `limit`,
+// testing them a few at a time so that only as many tsvectors are read as it takes.
+Status StoreImpl::NewestExactMatches(const std::vector<int64_t>& candidates, const std::string& exact, size_t limit,
+                                     std::vector<SqlRow>* out) {
+  constexpr size_t kChunk = 64;
+  for (size_t i = 0; i < candidates.size() && out->size() < limit; i += kChunk) {
+    std::string list;
+    for (size_t k = i; k < std::min(candidates.size(), i + kChunk); ++k) {
+      if (k > i) list.push_back(',');
+      list += std::to_string(candidates[k]);
+    }
+    std::vector<SqlRow> rows;
+    SLUICE_RETURN_IF_ERROR(s_->ExecPlanned(
+        "SELECT d.id, 0 AS score FROM documents d WHERE d.id = ANY(CAST(string_to_array(?, ',') AS bigint[])) "
+        "AND d.tsv @@ CAST(? AS tsquery) ORDER BY d.id DESC",
+        {SqlParam::Text(list), SqlParam::Text(exact)}, &rows));
+    for (SqlRow& r : rows) {
+      if (out->size() < limit) out->push_back(std::move(r));
+    }
+  }
+  return Status::OK();
 }
 
 // PostgreSQL, inside Search's read-only transaction: steers the next statement's plan.
@@ -858,11 +890,13 @@ Status StoreImpl::SearchInSnapshot(const SearchRequest& req, SearchResult* resul
 
   // The rank window: the id of the rank_window-th most recent match, when there are that many.
   int64_t lowest_id = 0;
+  std::vector<int64_t> candidates;  // PostgreSQL: the window's candidate ids, newest first
   if (req.rank_window > 0) {
-    std::vector<SqlRow> rows;
-    SLUICE_RETURN_IF_ERROR(RankWindowBound(query, engine, from, match, filters, filter_params, id, req.rank_window, &rows));
-    if (!rows.empty()) {
-      lowest_id = rows[0][0].AsInt();
+    bool full = false;
+    SLUICE_RETURN_IF_ERROR(
+        RankWindow(query, engine, from, match, filters, filter_params, id, req.rank_window, &candidates, &full));
+    if (full) {
+      lowest_id = candidates.back();
       result->windowed = true;
     }
   }
@@ -895,16 +929,20 @@ Status StoreImpl::SearchInSnapshot(const SearchRequest& req, SearchResult* resul
     SLUICE_RETURN_IF_ERROR(PlannerHint(""));
     SLUICE_RETURN_IF_ERROR(rank(engine, true, req.limit, "d.tsv", &ranked));
   } else {
-    // PostgreSQL: titles are matched on the small title_tsv through its GIN index; the newest
-    // other matches by walking the ids down from the newest, testing each row's tsv (TOAST,
-    // ~10 µs a row) only until enough are found.
+    // PostgreSQL: titles are matched on the small title_tsv through its GIN index, and the newest
+    // other matches are the window's candidates that pass the exact test, newest first.
     SLUICE_RETURN_IF_ERROR(PlannerHint("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off"));
     std::string title = pg() ? engine : RenderFts5TitleQuery(query);
     SLUICE_RETURN_IF_ERROR(rank(title, true, req.limit, "d.title_tsv", &ranked));
     if (ranked.size() < static_cast<size_t>(req.limit)) {
-      SLUICE_RETURN_IF_ERROR(PlannerHint("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off"));
       std::vector<SqlRow> recent;
-      SLUICE_RETURN_IF_ERROR(rank(engine, false, req.limit + static_cast<int>(ranked.size()), "d.tsv", &recent));
+      size_t want = static_cast<size_t>(req.limit) + ranked.size();
+      if (pg()) {
+        SLUICE_RETURN_IF_ERROR(PlannerHint(""));
+        SLUICE_RETURN_IF_ERROR(NewestExactMatches(candidates, engine, want, &recent));
+      } else {
+        SLUICE_RETURN_IF_ERROR(rank(engine, false, static_cast<int>(want), "d.tsv", &recent));
+      }
       std::unordered_set<int64_t> seen;
       for (const SqlRow& r : ranked) seen.insert(r[0].AsInt());
       for (SqlRow& r : recent) {

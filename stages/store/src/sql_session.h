@@ -71,6 +71,9 @@ class SqlSession {
   virtual Status ExecPlanned(std::string_view sql, std::span<const SqlParam> params, std::vector<SqlRow>* rows) {
     return Exec(sql, params, rows);
   }
+  Status ExecPlanned(std::string_view sql, std::initializer_list<SqlParam> params, std::vector<SqlRow>* rows) {
+    return ExecPlanned(sql, std::span<const SqlParam>(params.begin(), params.size()), rows);
+  }
 
   // Runs several statements without parameters (schema scripts).
   virtual Status ExecScript(std::string_view sql) = 0;
