@@ -225,9 +225,19 @@ class PostgresSession final : public SqlSession {
 
 bool PostgresAvailable() { return true; }
 
+// libpq waits for an unreachable server as long as TCP does (minutes), and the store would block
+// its runner's loop that long: bound it unless the DSN says otherwise.
+std::string WithConnectTimeout(const std::string& dsn) {
+  if (dsn.find("connect_timeout") != std::string::npos) return dsn;
+  if (dsn.rfind("postgres://", 0) == 0 || dsn.rfind("postgresql://", 0) == 0) {
+    return dsn + (dsn.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=10";
+  }
+  return dsn + " connect_timeout=10";
+}
+
 Status OpenPostgresSession(const StoreOptions& options, std::unique_ptr<SqlSession>* session) {
   if (options.dsn.empty()) return Status::InvalidArgument("no PostgreSQL connection string (dsn) given");
-  auto s = std::make_unique<PostgresSession>(options.dsn);
+  auto s = std::make_unique<PostgresSession>(WithConnectTimeout(options.dsn));
   SLUICE_RETURN_IF_ERROR(s->Connect());
   *session = std::move(s);
   return Status::OK();

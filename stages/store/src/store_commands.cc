@@ -14,6 +14,7 @@
 #include "sluice/json.h"
 #include "sluice/store/document_store.h"
 #include "sluice/store/export_format.h"
+#include "sluice/store/search_query.h"
 #include "sluice/store/snippet.h"
 #include "sluice/store/store_stage.h"
 
@@ -198,14 +199,15 @@ int RunSearchCommand(int argc, char** argv) {
     req.query += w;
   }
 
+  SearchQuery parsed;  // a query with nothing to search for is a usage error, before any database
+  if (Status st = ParseSearchQuery(req.query, nullptr, nullptr, &parsed); !st.ok()) {
+    std::fprintf(stderr, "sluice search: %s\n", st.message().c_str());
+    return kExitUsage;
+  }
   std::unique_ptr<DocumentStore> store;
   if (int code = OpenOrExplain(where, &store); code != 0) return code;
   SearchResult result;
   Status st = store->Search(req, &result);
-  if (st.IsInvalidArgument() && st.message().find("SQL") == std::string::npos) {
-    std::fprintf(stderr, "sluice search: %s\n", st.message().c_str());
-    return kExitUsage;
-  }
   if (!st.ok()) {
     std::fprintf(stderr, "sluice search: %s\n", st.ToString().c_str());
     return kExitDatabase;

@@ -71,13 +71,18 @@ StoreStage::~StoreStage() {
 
 Status StoreStage::Open() {
   if (store_) return Status::OK();
+  auto now = std::chrono::steady_clock::now();
+  if (!open_error_.ok() && now < next_open_) return open_error_;
   Status st = DocumentStore::Open(config_.store, &store_);
   if (st.ok()) {
     log_->info("store: {} {} (schema version {})", config_.store.backend == Backend::kSqlite ? "sqlite" : "postgres",
                store_->Describe(), store_->schema_version());
+    open_error_ = Status::OK();
     return st;
   }
   Report(st, "opening the store");
+  open_error_ = st.IsTransient() ? st : Status::Transient(st.ToString());
+  next_open_ = now + std::chrono::seconds(1);
   return st;
 }
 

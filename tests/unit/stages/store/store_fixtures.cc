@@ -179,18 +179,32 @@ bool PostgresCluster::Start(std::string* why, bool durable) {
     return false;
   }
   port_ = sluice::testing::FreeTcpPort();
-  std::string opts = std::string("-p ") += std::to_string(port_);
-  opts += " -k " + dir_ + " -c listen_addresses=127.0.0.1 -c max_connections=40 -c deadlock_timeout=50ms";
-  opts += durable ? " -c shared_buffers=256MB" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=64MB";
-  rc = sluice::testing::RunCommand(
-      AsPostgres({bin_ + "/pg_ctl", "-D", dir_ + "/data", "-o", opts, "-l", dir_ + "/server.log", "-w", "-t", "60", "start"}),
-      &out, std::chrono::seconds(90));
+  server_options_ = std::string("-p ") += std::to_string(port_);
+  server_options_ += " -k " + dir_ + " -c listen_addresses=127.0.0.1 -c max_connections=40 -c deadlock_timeout=50ms";
+  server_options_ += durable ? " -c shared_buffers=256MB"
+                             : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=64MB";
+  return StartServer(why);
+}
+
+bool PostgresCluster::StartServer(std::string* why) {
+  std::string out;
+  int rc = sluice::testing::RunCommand(AsPostgres({bin_ + "/pg_ctl", "-D", dir_ + "/data", "-o", server_options_, "-l",
+                                                   dir_ + "/server.log", "-w", "-t", "60", "start"}),
+                                       &out, std::chrono::seconds(90));
   if (rc != 0) {
     *why = "pg_ctl start failed (" + std::to_string(rc) + "): " + out + sluice::testing::ReadFile(dir_ + "/server.log");
     return false;
   }
   running_ = true;
   return true;
+}
+
+bool PostgresCluster::StopServer() {
+  std::string out;
+  int rc = sluice::testing::RunCommand(AsPostgres({bin_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "fast", "-w", "stop"}),
+                                       &out, std::chrono::seconds(60));
+  running_ = rc != 0;
+  return rc == 0;
 }
 
 bool PostgresCluster::CreateDatabase(const std::string& name, std::string* why) {

@@ -33,6 +33,10 @@ class PostgresCluster {
   // Returns false, with the reason in `why`, when PostgreSQL cannot be started on this machine.
   // Tests run without fsync; `durable` keeps PostgreSQL's defaults (for benchmarks).
   bool Start(std::string* why, bool durable = false);
+  // Stops the server (fast shutdown: connections are closed) and starts it again on the same
+  // port, for tests of what clients do meanwhile.
+  bool StopServer();
+  bool StartServer(std::string* why);
   // Creates database `name`; returns false with the reason.
   bool CreateDatabase(const std::string& name, std::string* why);
   std::string Dsn(const std::string& database = "postgres") const;
@@ -42,6 +46,7 @@ class PostgresCluster {
   std::vector<std::string> AsPostgres(const std::vector<std::string>& argv) const;
   std::string bin_;
   std::string dir_;
+  std::string server_options_;
   int port_ = 0;
   bool running_ = false;
 };

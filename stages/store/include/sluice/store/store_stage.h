@@ -74,6 +74,10 @@ class StoreStage final : public Stage {
   Counters* counters_;
   std::shared_ptr<spdlog::logger> log_;
   std::unique_ptr<DocumentStore> store_;
+  // While the database cannot be opened, documents are refused at once for a second after each
+  // failed attempt instead of each waiting for a connection attempt of its own.
+  Status open_error_;
+  std::chrono::steady_clock::time_point next_open_;
   size_t pending_ = 0;
   int64_t pending_bytes_ = 0;
   // Failure reporting: the first of a run of failures is logged, later ones summarised.
