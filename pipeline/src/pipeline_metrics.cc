@@ -32,6 +32,20 @@ void Accumulate(v1::StageStats* into, const v1::StageStats& s) {
   // Ledger gauges and totals are read from the database by the next life, not accumulated.
 }
 
+// "8.1MB/s", "45.3KB/s": a demo-sized pipeline moves kilobytes, a production one megabytes.
+std::string FormatThroughput(double bytes_per_s) {
+  char buf[32];
+  if (bytes_per_s >= 1e6) std::snprintf(buf, sizeof buf, "%.1fMB/s", bytes_per_s / 1e6);
+  else std::snprintf(buf, sizeof buf, "%.1fKB/s", bytes_per_s / 1e3);
+  return buf;
+}
+
+std::string FormatShare(double share) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, share < 0.095 ? "%.1f%%" : "%.0f%%", share * 100);
+  return buf;
+}
+
 std::string Escape(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -161,12 +175,12 @@ std::vector<std::string> PipelineMetrics::LogLines() const {
                     static_cast<unsigned long long>(t.retries), static_cast<unsigned long long>(t.dead));
     } else {
       std::snprintf(buf, sizeof buf,
-                    "stage=%s workers=%u docs=%llu rate=%.1f/s in=%.2fMB/s p50=%s p99=%s errors=%llu retries=%llu dlq=%llu "
-                    "queue=%lld util=%.0f%%",
-                    name.c_str(), workers, static_cast<unsigned long long>(t.docs_out), iv.rate, iv.mb_in,
+                    "stage=%s workers=%u docs=%llu rate=%.1f/s in=%s p50=%s p99=%s errors=%llu retries=%llu dlq=%llu "
+                    "queue=%lld util=%s",
+                    name.c_str(), workers, static_cast<unsigned long long>(t.docs_out), iv.rate, FormatThroughput(iv.mb_in * 1e6).c_str(),
                     FormatLatency(iv.p50).c_str(), FormatLatency(iv.p99).c_str(), static_cast<unsigned long long>(t.errors),
                     static_cast<unsigned long long>(t.retries), static_cast<unsigned long long>(t.dead),
-                    static_cast<long long>(iv.queue), iv.util * 100);
+                    static_cast<long long>(iv.queue), FormatShare(iv.util).c_str());
       if (iv.util > worst) {
         worst = iv.util;
         bottleneck = name;

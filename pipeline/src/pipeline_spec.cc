@@ -1,6 +1,7 @@
 #include "sluice/pipeline_spec.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <set>
@@ -66,6 +67,8 @@ Status PipelineSpec::FromConfig(const Config& root, const std::string& name, con
 
   Config metrics = root.Child("metrics");
   s.metrics_listen = metrics.GetString("listen", s.metrics_listen);
+  // Containers publish the endpoint on all interfaces without editing the pipeline file.
+  if (const char* e = std::getenv("SLUICE_METRICS_LISTEN"); e && *e) s.metrics_listen = e;
   s.stats_bind = metrics.GetStringList("stats_bind");
   s.stats_connect = metrics.GetStringList("stats_connect");
 
