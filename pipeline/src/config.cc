@@ -61,7 +61,8 @@ std::string Trim(const std::string& s) {
 
 }  // namespace
 
-std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text) {
+// Splits "250ms" into 250 and "ms": a non-negative finite number, then a unit (maybe empty).
+static std::optional<std::pair<double, std::string>> SplitNumberAndUnit(const std::string& text) {
   std::string t = Trim(text);
   if (t.empty()) return std::nullopt;
   size_t pos = 0;
@@ -72,7 +73,13 @@ std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text) 
     return std::nullopt;
   }
   if (v < 0 || !std::isfinite(v)) return std::nullopt;
-  std::string unit = Trim(t.substr(pos));
+  return std::make_pair(v, Trim(t.substr(pos)));
+}
+
+std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text) {
+  auto parsed = SplitNumberAndUnit(text);
+  if (!parsed) return std::nullopt;
+  const auto& [v, unit] = *parsed;
   double ms;
   if (unit.empty() || unit == "s" || unit == "sec") ms = v * 1000;
   else if (unit == "ms") ms = v;
@@ -85,17 +92,10 @@ std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text) 
 }
 
 std::optional<int64_t> ParseBytes(const std::string& text) {
-  std::string t = Trim(text);
-  if (t.empty()) return std::nullopt;
-  size_t pos = 0;
-  double v;
-  try {
-    v = std::stod(t, &pos);
-  } catch (...) {
-    return std::nullopt;
-  }
-  if (v < 0 || !std::isfinite(v)) return std::nullopt;
-  std::string unit = Trim(t.substr(pos));
+  auto parsed = SplitNumberAndUnit(text);
+  if (!parsed) return std::nullopt;
+  double v = parsed->first;
+  std::string unit = parsed->second;
   std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::toupper(c); });
   double mult;
   if (unit.empty() || unit == "B") mult = 1;

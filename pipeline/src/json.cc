@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "sluice/utf8.h"
+
 namespace sluice {
 
 namespace {
@@ -12,28 +14,6 @@ namespace {
 const Json& NullJson() {
   static const Json kNull;
   return kNull;
-}
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when invalid.
-size_t Utf8Len(std::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t n;
-  uint32_t cp;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) n = 2, cp = c & 0x1F;
-  else if ((c & 0xF0) == 0xE0) n = 3, cp = c & 0x0F;
-  else if ((c & 0xF8) == 0xF0) n = 4, cp = c & 0x07;
-  else return 0;
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    unsigned char cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return n;
 }
 
 void AppendUtf8(uint32_t cp, std::string& out) {
@@ -134,7 +114,7 @@ class Parser {
         }
         continue;
       }
-      size_t n = Utf8Len(s_, pos_);
+      size_t n = Utf8SequenceLength(s_, pos_);
       if (n == 0) return Fail("invalid UTF-8 in string");
       out.append(s_.substr(pos_, n));
       pos_ += n;
@@ -269,7 +249,7 @@ void JsonQuote(std::string_view s, std::string& out) {
       ++i;
       continue;
     }
-    size_t n = Utf8Len(s, i);
+    size_t n = Utf8SequenceLength(s, i);
     if (n == 0) {
       out += "\xEF\xBF\xBD";  // U+FFFD
       ++i;

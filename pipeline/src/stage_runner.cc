@@ -124,6 +124,22 @@ Status StageRunner::Init() {
   return Status::OK();
 }
 
+Status StageRunner::CallStage(const std::function<Status()>& call, const char* what, bool record_latency) {
+  int64_t t0 = MonoMicros();
+  Status st;
+  try {
+    st = call();
+  } catch (const std::exception& e) {
+    st = Status::Transient(std::string(what) + " threw: " + e.what());
+  } catch (...) {
+    st = Status::Transient(std::string(what) + " threw a non-standard exception");
+  }
+  int64_t elapsed = MonoMicros() - t0;
+  stats().busy_s += static_cast<double>(elapsed) / 1e6;
+  if (record_latency) stats().latency.Record(elapsed);
+  return st;
+}
+
 int StageRunner::LedgerIndex(const std::string& ledger_id) const {
   if (ledger_id.empty() || ledger_id.size() > 4) return -1;
   int k = 0;
@@ -185,18 +201,7 @@ void StageRunner::HandleSerialized(zmq::message_t& msg) {
   uint32_t attempt = static_cast<uint32_t>(d.attempt);
   int64_t emitted_us = d.emitted_us;
   int64_t enter = NowMicros();
-  int64_t t0 = MonoMicros();
-  Status st;
-  try {
-    st = stage_->ProcessSerialized(bytes);
-  } catch (const std::exception& e) {
-    st = Status::Transient(std::string("stage threw: ") + e.what());
-  } catch (...) {
-    st = Status::Transient("stage threw a non-standard exception");
-  }
-  int64_t elapsed = MonoMicros() - t0;
-  stats().busy_s += static_cast<double>(elapsed) / 1e6;
-  stats().latency.Record(elapsed);
+  Status st = CallStage([&] { return stage_->ProcessSerialized(bytes); }, "stage");
   if (!st.ok()) {
     ++stats().errors;
     Nack(static_cast<uint32_t>(ledger), id, attempt, st);
@@ -238,32 +243,21 @@ void StageRunner::Handle(zmq::message_t& msg) {
   doc.Clear();
   if (!doc.ParseFromArray(msg.data(), static_cast<int>(msg.size()))) {
     ++stats().errors;
-    wire::Scanned ids;
-    wire::ScanFields(std::string_view(static_cast<const char*>(msg.data()), msg.size()), 1, 2, 3, &ids);
-    int ledger = LedgerIndex(std::string(ids.b));
+    wire::Delivery ids;
+    wire::ScanDelivery(std::string_view(static_cast<const char*>(msg.data()), msg.size()), &ids);
+    int ledger = LedgerIndex(std::string(ids.ledger_id));
     std::string why = "malformed document: protobuf parse failed (" + std::to_string(msg.size()) + " bytes)";
-    if (ids.a.empty() || ledger < 0) {
+    if (ids.id.empty() || ledger < 0) {
       log().error("{}; no usable id/ledger in it, dropping (nothing to nack)", why);
       return;
     }
-    log().warn("{} id={}", why, std::string(ids.a));
-    Nack(static_cast<uint32_t>(ledger), std::string(ids.a), static_cast<uint32_t>(ids.c), Status::Permanent(why));
+    log().warn("{} id={}", why, std::string(ids.id));
+    Nack(static_cast<uint32_t>(ledger), std::string(ids.id), static_cast<uint32_t>(ids.attempt), Status::Permanent(why));
     return;
   }
   int ledger = LedgerIndex(doc.ledger_id());
   int64_t enter = NowMicros();
-  int64_t t0 = MonoMicros();
-  Status st;
-  try {
-    st = stage_->Process(doc);
-  } catch (const std::exception& e) {
-    st = Status::Transient(std::string("stage threw: ") + e.what());
-  } catch (...) {
-    st = Status::Transient("stage threw a non-standard exception");
-  }
-  int64_t elapsed = MonoMicros() - t0;
-  stats().busy_s += static_cast<double>(elapsed) / 1e6;
-  stats().latency.Record(elapsed);
+  Status st = CallStage([&] { return stage_->Process(doc); }, "stage");
   if (ledger < 0) {
     ++stats().errors;
     log().error("document {} has ledger_id '{}', which names no ledger of this pipeline; dropping it", doc.id(),
@@ -306,16 +300,7 @@ void StageRunner::Nack(uint32_t ledger, const std::string& id, uint32_t attempt,
 }
 
 void StageRunner::DoFlush() {
-  int64_t t0 = MonoMicros();
-  Status st;
-  try {
-    st = stage_->Flush();
-  } catch (const std::exception& e) {
-    st = Status::Transient(std::string("flush threw: ") + e.what());
-  } catch (...) {
-    st = Status::Transient("flush threw a non-standard exception");
-  }
-  stats().busy_s += static_cast<double>(MonoMicros() - t0) / 1e6;
+  Status st = CallStage([&] { return stage_->Flush(); }, "flush", /*record_latency=*/false);
   if (pending_acks_.empty()) {
     if (!st.ok()) log().warn("flush failed: {}", st.ToString());
     return;

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -54,6 +55,9 @@ class StageRunner : public ProcessRunner {
   void HandleSerialized(zmq::message_t& msg);
   // Sends a processed document on (or, in the last stage, queues its ack for the next Flush).
   void Forward(uint32_t ledger, const std::string& id, uint32_t attempt, int64_t emitted_us, const std::string& bytes);
+  // Runs a call into the stage: exceptions become Transient (one attempt of one document), the
+  // time goes to busy_s and (per document) the latency histogram.
+  Status CallStage(const std::function<Status()>& call, const char* what, bool record_latency = true);
   void Nack(uint32_t ledger, const std::string& id, uint32_t attempt, const Status& why);
   void DoFlush();
   bool SendControl();

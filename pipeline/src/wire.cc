@@ -47,33 +47,6 @@ bool SkipField(const uint8_t*& p, const uint8_t* end, uint64_t tag, int depth) {
 
 }  // namespace
 
-bool ScanFields(std::string_view msg, uint32_t a, uint32_t b, uint32_t c, Scanned* out) {
-  const uint8_t* p = reinterpret_cast<const uint8_t*>(msg.data());
-  const uint8_t* end = p + msg.size();
-  while (p < end) {
-    uint64_t tag, v;
-    if (!ReadVarint(p, end, tag)) return false;
-    uint32_t field = static_cast<uint32_t>(tag >> 3);
-    switch (tag & 7) {
-      case 0:
-        if (!ReadVarint(p, end, v)) return false;
-        if (field == c) out->c = v;
-        break;
-      case 2: {
-        if (!ReadVarint(p, end, v) || v > static_cast<uint64_t>(end - p)) return false;
-        std::string_view s(reinterpret_cast<const char*>(p), static_cast<size_t>(v));
-        if (field == a) out->a = s;
-        if (field == b) out->b = s;
-        p += v;
-        break;
-      }
-      default:
-        if (!SkipField(p, end, tag, 0)) return false;
-    }
-  }
-  return true;
-}
-
 bool ScanDelivery(std::string_view msg, Delivery* out) {
   const uint8_t* p = reinterpret_cast<const uint8_t*>(msg.data());
   const uint8_t* end = p + msg.size();

@@ -32,17 +32,10 @@ inline void AppendString(std::string& out, uint32_t field, std::string_view s) {
   out.append(s.data(), s.size());
 }
 
-// Scans the top level of a serialized message for the last occurrence of the length-delimited
-// fields `a` and `b` (e.g. Document.id = 1, Document.ledger_id = 2) and the varint field `c`.
-// Stops quietly at the first malformed byte; returns whether the scan reached the end.
-struct Scanned {
-  std::string_view a, b;
-  uint64_t c = 0;
-};
-bool ScanFields(std::string_view msg, uint32_t a, uint32_t b, uint32_t c, Scanned* out);
-
 // The delivery fields of a serialized Document: id (1), ledger_id (2), attempt (3),
-// emitted_us (4). Returns false when the bytes are not a well-formed message.
+// emitted_us (4), from the last occurrence of each at the top level. Returns false when the
+// bytes are not a well-formed message; the fields found before the damage are still filled in,
+// so a malformed document can often still be nacked to its ledger.
 struct Delivery {
   std::string_view id, ledger_id;
   uint64_t attempt = 0;

@@ -34,16 +34,16 @@ TEST(WireTest, ScanFindsIdsEvenInTruncatedMessages) {
   d.set_text(std::string(1000, 'x'));
   std::string bytes;
   d.SerializeToString(&bytes);
-  wire::Scanned s;
-  EXPECT_TRUE(wire::ScanFields(bytes, 1, 2, 3, &s));
-  EXPECT_EQ(s.a, "doc-1");
-  EXPECT_EQ(s.b, "2");
-  EXPECT_EQ(s.c, 4u);
-  wire::Scanned t;
-  EXPECT_FALSE(wire::ScanFields(std::string_view(bytes).substr(0, bytes.size() - 10), 1, 2, 3, &t));
-  EXPECT_EQ(t.a, "doc-1") << "fields before the damage are still found";
-  wire::Scanned u;
-  EXPECT_FALSE(wire::ScanFields("\xff\xff\xff", 1, 2, 3, &u));
+  wire::Delivery s;
+  EXPECT_TRUE(wire::ScanDelivery(bytes, &s));
+  EXPECT_EQ(s.id, "doc-1");
+  EXPECT_EQ(s.ledger_id, "2");
+  EXPECT_EQ(s.attempt, 4u);
+  wire::Delivery t;
+  EXPECT_FALSE(wire::ScanDelivery(std::string_view(bytes).substr(0, bytes.size() - 10), &t));
+  EXPECT_EQ(t.id, "doc-1") << "fields before the damage are still found";
+  wire::Delivery u;
+  EXPECT_FALSE(wire::ScanDelivery("\xff\xff\xff", &u));
 }
 
 }  // namespace

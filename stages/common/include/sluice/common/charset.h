@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "sluice/status.h"
+#include "sluice/utf8.h"
 
 namespace sluice::common {
 
@@ -53,10 +54,8 @@ std::string CharsetFromMeta(std::string_view html);
 // "UTF-8", big5 → "Big5-HKSCS"; others pass through ICU's alias table. "" for an unknown label.
 std::string CanonicalCharset(std::string_view label);
 
-// True when `s` is well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
-bool IsValidUtf8(std::string_view s);
-
-// Replaces every ill-formed UTF-8 sequence of `s` with U+FFFD.
-std::string SanitizeUtf8(std::string_view s);
+// IsValidUtf8 and SanitizeUtf8 live in <sluice/utf8.h>; kept visible here for the stages.
+using ::sluice::IsValidUtf8;
+using ::sluice::SanitizeUtf8;
 
 }  // namespace sluice::common
