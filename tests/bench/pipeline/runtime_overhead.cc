@@ -6,7 +6,7 @@
 //            trace spans, backpressure, the Asio/ZMQ_FD loop — everything a real stage gets)
 //   plugin   the same with the passthrough *plugin*, i.e. through the C ABI and the SDK
 //
-// usage: runtime_overhead [--docs-small N] [--docs-large N] [--rounds R]
+// usage: build/bin/runtime_overhead_bench [--docs-small N] [--docs-large N] [--rounds R]
 // Prints one line per variant and payload, and the runtime/raw ratio. Not a test: numbers vary
 // with the machine; compare the ratios printed by one run.
 #include <fcntl.h>
@@ -141,7 +141,7 @@ double RunRaw(const std::string& dir, size_t n, size_t payload) {
 }
 
 double RunSluice(const std::string& dir, const std::string& stage, size_t n, size_t payload) {
-  std::string sluice = fs::canonical(SelfDir() + "/../../bin/sluice").string();
+  std::string sluice = fs::canonical(SelfDir() + "/sluice").string();
   fs::create_directories(dir);
   std::string cfg = dir + "/bench.yaml";
   std::ofstream(cfg) << "name: bench\ndata_dir: " << dir << "/data\nrun_dir: " << dir << "/run\n"
@@ -174,7 +174,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--docs-large")) large = std::stoul(argv[i + 1]);
     if (!std::strcmp(argv[i], "--rounds")) rounds = std::stoi(argv[i + 1]);
   }
-  std::string plugin_dir = fs::canonical(SelfDir() + "/../plugins").string();
+  std::string plugin_dir = fs::canonical(SelfDir() + "/../tests/plugins").string();
   std::printf("runtime overhead: docs/s through 3 relay processes (best of %d rounds; same driver and sink)\n", rounds);
   for (auto [payload, n] : {std::pair<size_t, size_t>{200, small}, {10240, large}}) {
     double best[3] = {0, 0, 0};
