@@ -9,6 +9,7 @@
 // Each round segments every line once with each engine (alternating, so both see the same
 // machine load); the median round is reported. Throughput counts the bytes of the lines
 // without their line ends.
+#include <unistd.h>
 #include <unicode/brkiter.h>
 #include <unicode/utext.h>
 
@@ -153,7 +154,9 @@ int main(int argc, char** argv) {
 
   if (jieba) {
     const std::string out = "/tmp/segment_bench_jieba.txt";
-    const std::string cmd = "python3 " + shared + "/tools/jieba_seg.py '" + text_path + "' " + out + " 2>&1";
+    // Debian's python3-jieba lives under /usr/bin/python3 (a pyenv python3 on PATH may lack it).
+    const std::string py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+    const std::string cmd = py + " " + shared + "/tools/jieba_seg.py '" + text_path + "' " + out + " 2>&1";
     FILE* p = popen(cmd.c_str(), "r");
     std::string msg;
     char buf[512];

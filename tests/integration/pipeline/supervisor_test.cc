@@ -1,6 +1,7 @@
 // Black-box: the supervisor restarting, draining and refusing bad configurations.
 #include <signal.h>
 
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -173,6 +174,52 @@ TEST(SupervisorTest, ASecondRunOnTheSameDataIsRefusedWhileTheFirstRuns) {
   EXPECT_NE(out.find("are still using"), std::string::npos) << out;
   h.run().Signal(SIGTERM);
   EXPECT_EQ(h.Wait(60), 0);
+}
+
+}  // namespace
+}  // namespace sluice::testing
+
+#include "sluice/json.h"
+
+namespace sluice::testing {
+namespace {
+
+TEST(SupervisorTest, JsonLogFormatGivesOneJsonObjectPerLineFromEveryProcess) {
+  PipelineHarness h;
+  h.WritePipeline(
+      "source: {name: gen, kind: generate, config: {count: 300}}\n"
+      "stages:\n  - {name: pass, stage: passthrough}\n"
+      "  - {name: sink, stage: {plugins}/sqlite_sink.so, config: {db: {sink_db}}}\n",
+      "log: {format: json, stats_interval: 1s}\n");
+  // The harness header has its own log line; the later key would be a duplicate, so drop it.
+  std::string cfg = h.dir() + "/pipeline.yaml";
+  std::string text = ReadFile(cfg);
+  size_t at = text.find("log: {level: info, stats_interval: 1s}\n");
+  ASSERT_NE(at, std::string::npos);
+  text.erase(at, std::string("log: {level: info, stats_interval: 1s}\n").size());
+  WriteFile(cfg, text);
+  h.Start();
+  ASSERT_EQ(h.Wait(60), 0) << h.Log();
+  std::string log = h.Log();
+  size_t lines = 0;
+  std::set<std::string> loggers;
+  for (size_t b = 0; b < log.size();) {
+    size_t e = log.find('\n', b);
+    if (e == std::string::npos) e = log.size();
+    std::string line = log.substr(b, e - b);
+    b = e + 1;
+    if (line.empty()) continue;
+    Json j;
+    Status s = Json::Parse(line, &j);
+    ASSERT_TRUE(s.ok()) << s.ToString() << "\n" << line;
+    EXPECT_TRUE(j["msg"].is_string()) << line;
+    loggers.insert(j["logger"].AsString());
+    ++lines;
+  }
+  EXPECT_GT(lines, 10u);
+  EXPECT_TRUE(loggers.count("supervisor")) << "supervisor lines";
+  EXPECT_TRUE(loggers.count("pass/0")) << "worker lines";
+  EXPECT_NE(log.find("pipeline docs=300"), std::string::npos);
 }
 
 }  // namespace
