@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -63,7 +64,14 @@ std::vector<std::string> PluginLibrary::SearchPath() {
     }
   }
   std::string exe = ExecutableDir();
-  if (!exe.empty()) dirs.push_back((fs::path(exe) / ".." / "lib" / "sluice" / "plugins").lexically_normal().string());
+  if (!exe.empty()) {
+    // The build tree puts plugins in lib/; an install may use a multiarch libdir
+    // (lib/x86_64-linux-gnu with prefix /usr on Debian).
+    for (const char* libdir : {"lib", SLUICE_INSTALL_LIBDIR}) {
+      std::string d = (fs::path(exe) / ".." / libdir / "sluice" / "plugins").lexically_normal().string();
+      if (std::find(dirs.begin(), dirs.end(), d) == dirs.end()) dirs.push_back(d);
+    }
+  }
   return dirs;
 }
 
