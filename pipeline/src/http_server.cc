@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include "sluice/ascii.h"
+
 namespace sluice {
 
 namespace asio = boost::asio;
@@ -32,11 +34,6 @@ std::string PercentDecode(const std::string& s) {
     }
   }
   return out;
-}
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 }  // namespace
@@ -91,7 +88,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     size_t q = req.target.find('?');
     req.path = PercentDecode(req.target.substr(0, q));
     if (q != std::string::npos) req.query = req.target.substr(q + 1);
-    for (const auto& f : msg) req.headers[Lower(std::string(f.name_string()))] = std::string(f.value());
+    for (const auto& f : msg) req.headers[AsciiLower(std::string(f.name_string()))] = std::string(f.value());
     req.body = std::move(msg.body());
     beast::error_code ec;
     auto ep = s->remote_endpoint(ec);
@@ -228,7 +225,7 @@ uint64_t HttpServer::requests_served() const { return impl_->served; }
 StaticFiles::StaticFiles(std::string root) : root_(std::move(root)) {}
 
 std::string StaticFiles::ContentType(const std::string& path) {
-  std::string ext = Lower(std::filesystem::path(path).extension().string());
+  std::string ext = AsciiLower(std::filesystem::path(path).extension().string());
   static const std::map<std::string, std::string> kTypes = {
       {".html", "text/html"}, {".htm", "text/html"}, {".shtml", "text/html"}, {".txt", "text/plain"},
       {".css", "text/css"}, {".js", "application/javascript"}, {".json", "application/json"},

@@ -8,17 +8,12 @@
 #include <memory>
 #include <vector>
 
+#include "sluice/ascii.h"
 #include "sluice/utf8.h"
 
 namespace sluice::common {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string TrimQuotes(std::string_view s) {
   size_t b = 0, e = s.size();
@@ -41,7 +36,7 @@ bool DecodesCleanly(std::string_view bytes, const std::string& charset, std::str
 }  // namespace
 
 std::string CanonicalCharset(std::string_view label_in) {
-  std::string label = Lower(TrimQuotes(label_in));
+  std::string label = AsciiLower(TrimQuotes(label_in));
   if (label.empty()) return "";
   if (label == "gb2312" || label == "gbk" || label == "x-gbk" || label == "cp936" || label == "gb18030" ||
       label == "gb_2312-80" || label == "chinese" || label == "csgb2312" || label == "iso-ir-58" || label == "ms936" ||
@@ -61,7 +56,7 @@ std::string CanonicalCharset(std::string_view label_in) {
 }
 
 std::string CharsetFromContentType(std::string_view ct) {
-  std::string lower = Lower(ct);
+  std::string lower = AsciiLower(ct);
   size_t p = lower.find("charset");
   if (p == std::string::npos) return "";
   p = lower.find('=', p);
@@ -72,7 +67,7 @@ std::string CharsetFromContentType(std::string_view ct) {
 }
 
 std::string CharsetFromMeta(std::string_view html) {
-  std::string head = Lower(html.substr(0, 4096));
+  std::string head = AsciiLower(html.substr(0, 4096));
   size_t pos = 0;
   while ((pos = head.find("<meta", pos)) != std::string::npos) {
     size_t end = head.find('>', pos);

@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "sluice/ascii.h"
+
 namespace sluice::common {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool IsUnreserved(unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
 
@@ -55,14 +51,14 @@ std::string NormalizeEscapes(std::string_view s, std::string_view keep) {
 bool IsTrackingParam(const std::string& name, const std::vector<std::string>& extra) {
   static const char* kExact[] = {"spm", "from", "share", "share_from", "isappinstalled", "scene", "clicktime",
                                  "enterid", "fbclid", "gclid", "yclid", "msclkid", "_hsenc", "_hsmi", "mc_cid", "mc_eid"};
-  std::string n = Lower(name);
+  std::string n = AsciiLower(name);
   if (n.rfind("utm_", 0) == 0) return true;
   for (const char* e : kExact)
     if (n == e) return true;
   for (const auto& x : extra) {
     if (!x.empty() && x.back() == '*') {
-      if (n.rfind(Lower(x.substr(0, x.size() - 1)), 0) == 0) return true;
-    } else if (n == Lower(x)) {
+      if (n.rfind(AsciiLower(x.substr(0, x.size() - 1)), 0) == 0) return true;
+    } else if (n == AsciiLower(x)) {
       return true;
     }
   }
@@ -114,7 +110,7 @@ Status Url::Parse(std::string_view text_in, Url* out) {
   size_t colon = text.find("://");
   if (colon == std::string::npos) return Status::InvalidArgument("not an absolute URL: '" + text + "'");
   Url u;
-  u.scheme_ = Lower(text.substr(0, colon));
+  u.scheme_ = AsciiLower(text.substr(0, colon));
   if (u.scheme_ != "http" && u.scheme_ != "https") return Status::InvalidArgument("not an http(s) URL: '" + text + "'");
   size_t auth_start = colon + 3;
   size_t auth_end = text.find_first_of("/?#", auth_start);
@@ -141,7 +137,7 @@ Status Url::Parse(std::string_view text_in, Url* out) {
       port = authority.substr(pc + 1);
     }
   }
-  u.host_ = Lower(host);
+  u.host_ = AsciiLower(host);
   while (!u.host_.empty() && u.host_.back() == '.') u.host_.pop_back();  // "example.com." is example.com
   if (u.host_.empty()) return Status::InvalidArgument("URL without host: '" + text + "'");
   for (unsigned char c : u.host_)
@@ -188,7 +184,7 @@ Status Url::Resolve(std::string_view ref_in, Url* out) const {
   size_t first_delim = ref.find_first_of("/?#");
   if (colon != std::string::npos && colon > 0 && (first_delim == std::string::npos || colon < first_delim) &&
       std::isalpha(static_cast<unsigned char>(ref[0]))) {
-    std::string scheme = Lower(ref.substr(0, colon));
+    std::string scheme = AsciiLower(ref.substr(0, colon));
     if (scheme != "http" && scheme != "https") return Status::InvalidArgument("not an http(s) link: '" + ref + "'");
     if (ref.compare(colon + 1, 2, "//") == 0) return Parse(ref, out);
     ref = ref.substr(colon + 1);  // "http:foo" is relative to a base of the same scheme (RFC 3986 §5.2.2 note)

@@ -1,28 +1,14 @@
-// ASCII text helpers shared by the fetch stage's parsers (HTTP heads, robots.txt, WARC headers,
-// HTML attributes). Internal to the stage; locale-independent on purpose.
+// Text helpers shared by the fetch stage's parsers (HTTP heads, robots.txt, WARC headers, HTML
+// attributes): the runtime's ASCII helpers, plus field splitting. Internal to the stage.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "sluice/ascii.h"
+
 namespace sluice::fetch {
-
-inline bool IsAsciiSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-inline std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-// `s` without leading and trailing ASCII whitespace.
-inline std::string_view TrimAscii(std::string_view s) {
-  while (!s.empty() && IsAsciiSpace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && IsAsciiSpace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // Splits on every `sep` (empty fields kept).
 inline std::vector<std::string> SplitFields(std::string_view s, char sep) {

@@ -16,7 +16,6 @@ namespace sluice::fetch {
 
 namespace {
 
-std::string Lower(std::string_view s) { return AsciiLower(s); }
 bool IsSpace(unsigned char c) { return IsAsciiSpace(c); }
 
 // Collapses runs of ASCII whitespace and U+3000/U+00A0 to one space and trims.
@@ -135,7 +134,7 @@ struct Selector::Impl {
 
   static bool MatchCompound(const Compound& c, const xmlNode* n) {
     if (n->type != XML_ELEMENT_NODE) return false;
-    if (!c.tag.empty() && Lower(Name(n)) != c.tag) return false;
+    if (!c.tag.empty() && AsciiLower(Name(n)) != c.tag) return false;
     if (!c.id.empty() && Attr(n, "id") != c.id) return false;
     if (!c.classes.empty()) {
       std::string cls = " " + Collapse(Attr(n, "class")) + " ";
@@ -215,7 +214,7 @@ Status Selector::Parse(std::string_view text, Selector* out) {
       ++i;
       any = true;
     } else {
-      c.tag = Lower(ident(i));
+      c.tag = AsciiLower(ident(i));
       any = !c.tag.empty();
     }
     while (i < text.size()) {
@@ -233,7 +232,7 @@ Status Selector::Parse(std::string_view text, Selector* out) {
         if (close == std::string_view::npos) return bad("unclosed '['");
         std::string inner(text.substr(i + 1, close - i - 1));
         size_t eq = inner.find('=');
-        std::string name = Lower(Collapse(inner.substr(0, eq)));
+        std::string name = AsciiLower(Collapse(inner.substr(0, eq)));
         std::string value = "\x01";
         if (eq != std::string::npos) {
           value = Collapse(inner.substr(eq + 1));
@@ -298,7 +297,7 @@ struct Extractor {
     // The date printed beside the link, in the same list item or table row.
     const xmlNode* p = a->parent;
     for (int depth = 0; p && p->type == XML_ELEMENT_NODE && depth < 3; ++depth, p = p->parent) {
-      std::string name = Lower(Name(p));
+      std::string name = AsciiLower(Name(p));
       if (name == "li" || name == "tr" || name == "dd" || name == "dl" || name == "p" || name == "div") {
         std::string item = NodeText(p);
         std::string anchor = NodeText(a);
@@ -320,7 +319,7 @@ struct Extractor {
       auto [n, hidden] = stack.back();
       stack.pop_back();
       if (n->type == XML_ELEMENT_NODE) {
-        std::string name = Lower(Name(n));
+        std::string name = AsciiLower(Name(n));
         int h = hidden;
         if (name == "a" || name == "area") {
           AddAnchor(n, datastore);
@@ -445,7 +444,7 @@ std::string UrlExtension(const std::string& url) {
   size_t slash = url.rfind('/', end);
   size_t dot = url.rfind('.', end);
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash) || dot + 1 >= end) return "";
-  std::string ext = Lower(url.substr(dot + 1, end - dot - 1));
+  std::string ext = AsciiLower(url.substr(dot + 1, end - dot - 1));
   if (ext.size() > 8) return "";
   return ext;
 }

@@ -10,7 +10,6 @@ namespace sluice::fetch {
 
 namespace {
 
-std::string Lower(std::string_view s) { return AsciiLower(s); }
 std::string_view Trim(std::string_view s) { return TrimAscii(s); }
 
 // Normalises %xx escapes to upper-case hex so "/a%2fb" and "/a%2Fb" compare equal.
@@ -35,7 +34,7 @@ RobotsTxt RobotsTxt::DisallowAll() {
 }
 
 RobotsTxt RobotsTxt::Parse(std::string_view text, std::string_view user_agent) {
-  std::string agent = Lower(user_agent.substr(0, user_agent.find_first_of("/ ")));
+  std::string agent = AsciiLower(user_agent.substr(0, user_agent.find_first_of("/ ")));
   struct Group {
     std::vector<std::string> agents;
     std::vector<Rule> rules;
@@ -55,11 +54,11 @@ RobotsTxt RobotsTxt::Parse(std::string_view text, std::string_view user_agent) {
     if (hash != std::string_view::npos) line = line.substr(0, hash);
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    std::string key = Lower(Trim(line.substr(0, colon)));
+    std::string key = AsciiLower(Trim(line.substr(0, colon)));
     std::string_view value = Trim(line.substr(colon + 1));
     if (key == "user-agent") {
       if (!last_was_agent || groups.empty()) groups.emplace_back();
-      groups.back().agents.push_back(Lower(value));
+      groups.back().agents.push_back(AsciiLower(value));
       last_was_agent = true;
       continue;
     }

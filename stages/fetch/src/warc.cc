@@ -16,7 +16,6 @@ namespace sluice::fetch {
 
 namespace {
 
-std::string Lower(std::string_view s) { return AsciiLower(s); }
 std::string Trim(std::string_view s) { return std::string(TrimAscii(s)); }
 
 std::string WarcDate(int64_t unix_us) {
@@ -382,7 +381,7 @@ Status ParseHttpResponse(const std::string& block, int* status, std::vector<std:
     if (e == std::string::npos || e > end) e = end;
     std::string line = Trim(block.substr(s, e - s));
     size_t colon = line.find(':');
-    if (colon != std::string::npos && colon > 0) headers->emplace_back(Lower(Trim(line.substr(0, colon))), Trim(line.substr(colon + 1)));
+    if (colon != std::string::npos && colon > 0) headers->emplace_back(AsciiLower(Trim(line.substr(0, colon))), Trim(line.substr(colon + 1)));
     b = e;
     if (e >= end) break;
   }

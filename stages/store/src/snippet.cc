@@ -5,19 +5,11 @@
 #include <algorithm>
 #include <set>
 
+#include "sluice/ascii.h"
+
 namespace sluice::store {
 
 namespace {
-
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& ch : out) {
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + 32);
-  }
-  return out;
-}
-
-inline bool IsSpace(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v'; }
 
 struct Hit {
   size_t begin;
@@ -110,7 +102,7 @@ Snippet MakeSnippet(std::string_view text, const std::vector<std::string>& needl
   size_t body_start = snip.text.size();
   bool pending_space = false;
   for (size_t i = ws; i < we; ++i) {
-    if (IsSpace(text[i])) {
+    if (IsAsciiSpace(static_cast<unsigned char>(text[i]))) {
       pending_space = snip.text.size() > body_start;
       where[i - ws] = snip.text.size();
       continue;
