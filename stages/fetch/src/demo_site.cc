@@ -75,7 +75,7 @@ struct Notice {
   std::string site, column, source, number, title;
   std::vector<std::string> attach, paragraphs;
   int y = 2025, m = 1, d = 1, hh = 9, mi = 0;
-  int id = 0;
+  int64_t id = 0;
   int seq = 0;  // publication order across both sites
   std::string path;
   std::vector<std::pair<std::string, std::string>> attachment_paths;  // name, path
@@ -165,6 +165,8 @@ struct DemoSite::Impl : std::enable_shared_from_this<DemoSite::Impl> {
   std::map<std::string, Page> pages;
   int next_trs_id = 1001, next_hanweb_id = 580001, next_seq = 0;
   size_t published = 0;
+  int64_t first_publication = 0;
+  static constexpr int64_t kPublishedIdBase = 1000000;
   std::string host = "127.0.0.1";
   bool stopped = false;
 
@@ -177,26 +179,31 @@ struct DemoSite::Impl : std::enable_shared_from_this<DemoSite::Impl> {
       return std::tie(a.y, a.m, a.d, a.hh, a.mi) < std::tie(b.y, b.m, b.d, b.hh, b.mi);
     });
     for (auto& n : notices) Assign(n);
+    first_publication = FirstPublication();
     Put("/robots.txt", "User-agent: *\nDisallow: /sjyt/search/\n", "text/plain");
     Put("/", Home(), "text/html; charset=utf-8");
     RenderAll();
   }
 
-  void Assign(Notice& n) {
+  // Gives `n` its order, id, path and attachment paths; `id` > 0 overrides the next id of its CMS.
+  void Assign(Notice& n, int64_t id = 0) {
     n.seq = next_seq++;
     char buf[256];
     if (n.site == "sjyt") {
-      n.id = next_trs_id++;
-      snprintf(buf, sizeof buf, "/sjyt/%s/%04d%02d/t%04d%02d%02d_%d.html", n.column.c_str(), n.y, n.m, n.y, n.m, n.d, n.id);
+      n.id = id > 0 ? id : next_trs_id++;
+      snprintf(buf, sizeof buf, "/sjyt/%s/%04d%02d/t%04d%02d%02d_%lld.html", n.column.c_str(), n.y, n.m, n.y, n.m, n.d,
+               static_cast<long long>(n.id));
       n.path = buf;
       for (size_t k = 0; k < n.attach.size(); ++k) {
-        snprintf(buf, sizeof buf, "/sjyt/%s/%04d%02d/P0%04d%02d%02d%06d%02zu.%s", n.column.c_str(), n.y, n.m, n.y, n.m, n.d, n.id, k,
+        snprintf(buf, sizeof buf, "/sjyt/%s/%04d%02d/P0%04d%02d%02d%06lld%02zu.%s", n.column.c_str(), n.y, n.m, n.y, n.m, n.d,
+                 static_cast<long long>(n.id), k,
                  Ext(n.attach[k]).c_str());
         n.attachment_paths.emplace_back(n.attach[k], buf);
       }
     } else {
-      n.id = next_hanweb_id++;
-      snprintf(buf, sizeof buf, "/sjyj/art/%d/%d/%d/art_%s_%d.html", n.y, n.m, n.d, n.column.c_str(), n.id);
+      n.id = id > 0 ? id : next_hanweb_id++;
+      snprintf(buf, sizeof buf, "/sjyj/art/%d/%d/%d/art_%s_%lld.html", n.y, n.m, n.d, n.column.c_str(),
+               static_cast<long long>(n.id));
       n.path = buf;
       for (size_t k = 0; k < n.attach.size(); ++k) {
         uint64_t h = XXH64(n.path.data(), n.path.size(), k);
@@ -401,15 +408,24 @@ struct DemoSite::Impl : std::enable_shared_from_this<DemoSite::Impl> {
 
   // --- publishing ---
 
-  std::string Word(const std::string& list, size_t k) {
+  std::string Word(const std::string& list, int64_t k) {
     const auto& w = words[list];
-    return w.empty() ? "" : w[k % w.size()];
+    return w.empty() ? "" : w[static_cast<size_t>(k) % w.size()];
+  }
+
+  // The running number of this run's first publication (see DemoSiteOptions).
+  int64_t FirstPublication() const {
+    if (opt.first_publication >= 0) return opt.first_publication;
+    constexpr int64_t k2025 = 1735689600;  // 2025-01-01T00:00:00Z
+    int64_t step_s = std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(opt.publish_every).count());
+    return std::max<int64_t>(0, (static_cast<int64_t>(time(nullptr)) - k2025) / step_s);
   }
 
   std::string Publish() {
     if (templates.empty()) return "";
-    size_t k = published++;
-    Notice n = templates[k % templates.size()];
+    // Ids of published notices sit above every id of the bundled notices, so they never collide.
+    int64_t k = first_publication + static_cast<int64_t>(published++);
+    Notice n = templates[static_cast<size_t>(k) % templates.size()];
     time_t now = time(nullptr) + 8 * 3600;  // the bureaus publish in China Standard Time
     std::tm tm{};
     gmtime_r(&now, &tm);
@@ -419,7 +435,7 @@ struct DemoSite::Impl : std::enable_shared_from_this<DemoSite::Impl> {
     n.hh = tm.tm_hour;
     n.mi = tm.tm_min;
     std::map<std::string, std::string> vars = {
-        {"{n}", std::to_string(k / templates.size() + 1)},
+        {"{n}", std::to_string(k / static_cast<int64_t>(templates.size()) % 99 + 1)},
         {"{date}", std::to_string(n.y) + "年" + std::to_string(n.m) + "月" + std::to_string(n.d) + "日"},
         {"{md}", std::to_string(n.m) + "月" + std::to_string(n.d) + "日"},
         {"{school}", Word("school", k * 3 + 1)},
@@ -434,7 +450,7 @@ struct DemoSite::Impl : std::enable_shared_from_this<DemoSite::Impl> {
     };
     n.title = fill(n.title);
     for (auto& p : n.paragraphs) p = fill(p);
-    Assign(n);
+    Assign(n, kPublishedIdBase + k);
     notices.push_back(n);
     RenderArticle(n);
     if (n.site == "sjyt") RenderTrsLists(n.column);
