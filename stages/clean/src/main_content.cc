@@ -10,6 +10,7 @@
 
 #include "boilerplate.h"
 #include "date_time.h"
+#include "metadata.h"
 #include "text_render.h"
 
 namespace sluice::clean::internal {
@@ -124,7 +125,9 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
       ++cells;
       ++in_row;
       size_t colon = std::min(v.find("："), v.find(':'));
-      if (colon != std::string_view::npos && colon <= 24) ++label_cells;
+      // The 信息公开 grid (索引号 | … | 发布机构 | …) often writes its labels in cells of their
+      // own, without a colon: it is the notice's metadata, not a 名单.
+      if ((colon != std::string_view::npos && colon <= 24) || IsFieldLabel(v)) ++label_cells;
     }
     if (rows < 3 || wide_rows * 10 < rows * 6 || cells < 6 || label_cells * 10 >= cells * 3) continue;
     for (int i = t; i < table.end; ++i) data_cell[static_cast<size_t>(i)] = 1;

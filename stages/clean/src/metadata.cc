@@ -321,6 +321,14 @@ bool HasHintToken(const HtmlDocument& doc, int i, std::initializer_list<std::str
 
 }  // namespace
 
+bool IsFieldLabel(std::string_view s) {
+  if (s.size() > 40) return false;
+  std::string key = StripBlanks(s);
+  for (const LabelDef& def : kLabels)
+    if (key == def.label && def.field != Field::kOther) return true;
+  return false;
+}
+
 bool IsDocumentNumber(std::string_view s) {
   s = TrimBlanks(s);
   if (s.size() < 8 || s.size() > 80) return false;
