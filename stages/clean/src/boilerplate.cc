@@ -187,7 +187,8 @@ bool MatchLabel(std::string_view text, const std::vector<std::string_view>& labe
 
 bool IsMetaLine(std::string_view text) {
   if (!ContainsDate(text) || HasSentencePunct(text)) return false;
-  for (std::string_view label : {"来源", "发布", "时间", "日期", "作者", "浏览", "点击", "编辑"})
+  for (std::string_view label : {"来源", "发布", "时间", "日期", "作者", "浏览", "点击", "编辑", "出处", "稿源", "供稿",
+                                  "Source:", "Updated:", "Published:", "Posted:", "Date:", "Editor:", "Author:"})
     if (Contains(text, label)) return true;
   return false;
 }

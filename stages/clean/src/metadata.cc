@@ -22,6 +22,8 @@ struct LabelDef {
 constexpr LabelDef kLabels[] = {
     {"来源", Field::kSource}, {"信息来源", Field::kSource}, {"来源于", Field::kSource}, {"文章来源", Field::kSource},
     {"稿件来源", Field::kSource}, {"新闻来源", Field::kSource}, {"内容来源", Field::kSource},
+    {"出处", Field::kSource}, {"文章出处", Field::kSource}, {"稿源", Field::kSource}, {"供稿", Field::kSource},
+    {"供稿单位", Field::kSource}, {"信息提供", Field::kSource}, {"发布部门", Field::kIssuer},
     {"发布机构", Field::kIssuer}, {"发文机构", Field::kIssuer}, {"发文机关", Field::kIssuer},
     {"发布单位", Field::kIssuer}, {"发文单位", Field::kIssuer}, {"制发机关", Field::kIssuer},
     {"发文字号", Field::kDocNo}, {"文号", Field::kDocNo}, {"发文号", Field::kDocNo}, {"文件编号", Field::kDocNo},
@@ -41,6 +43,10 @@ constexpr LabelDef kLabels[] = {
     {"内容概述", Field::kOther}, {"主题词", Field::kOther}, {"关键词", Field::kOther}, {"有效性", Field::kOther},
     {"分享到", Field::kOther}, {"公开范围", Field::kOther}, {"公开时限", Field::kOther}, {"所属机构", Field::kOther},
     {"访问量", Field::kOther}, {"阅读量", Field::kOther}, {"阅读次数", Field::kOther},
+    // English pages of the same sites (compared in lower case).
+    {"source", Field::kSource}, {"date", Field::kPubDate}, {"published", Field::kPubDate},
+    {"publish date", Field::kPubDate}, {"release date", Field::kPubDate}, {"posted", Field::kPubDate},
+    {"updated", Field::kPubDateOther}, {"author", Field::kAuthor}, {"editor", Field::kAuthor},
 };
 
 std::string Lower(std::string_view s) {
@@ -121,12 +127,16 @@ std::string CleanValue(Field field, std::string_view v) {
     if (p != std::string_view::npos) v = v.substr(0, p);
   }
   if (field != Field::kPubDate && field != Field::kPubDateOther && field != Field::kTitle) {
-    // Names and numbers hold no blanks: a blank ends the value (来源：人民网 原创稿).
+    // Names and numbers hold no blanks: a blank ends the value (来源：人民网 原创稿) — except
+    // between two Latin letters, inside an English name (Source: Riverside Daily).
     size_t i = 0;
     while (i < v.size()) {
       size_t at = i;
       uint32_t cp = NextCodePoint(v, i);
       if (IsBlankCodePoint(cp)) {
+        const bool latin_before = at > 0 && std::isalpha(static_cast<unsigned char>(v[at - 1]));
+        const bool latin_after = i < v.size() && std::isalpha(static_cast<unsigned char>(v[i]));
+        if (latin_before && latin_after && cp == ' ') continue;
         v = v.substr(0, at);
         break;
       }
@@ -169,11 +179,13 @@ std::vector<Hit> ScanLabels(const HtmlDocument& doc, const std::vector<Segment>&
       else if (t.compare(p, 3, "：") == 0) colon_len = 3;
       if (!colon_len) continue;
       std::string_view head = TrimBlanks(t.substr(0, p));
+      const std::string lower_head = Lower(head);  // Source:, SOURCE:, source:
       // Labels may be spaced out: 索 引 号.
       const LabelDef* best = nullptr;
       size_t best_start = 0;
       for (const LabelDef& def : kLabels) {
-        if (head.size() >= def.label.size() && head.substr(head.size() - def.label.size()) == def.label) {
+        if (head.size() >= def.label.size() &&
+            std::string_view(lower_head).substr(head.size() - def.label.size()) == def.label) {
           if (!best || def.label.size() > best->label.size()) {
             best = &def;
             best_start = head.size() - def.label.size();
