@@ -231,6 +231,30 @@ bool IsFurniturePhrase(std::string_view text) {
   return set->FoundIn(text);
 }
 
+namespace {
+
+// A decorative rule drawn with characters: "------分隔线------", "＝＝＝＝＝", "*****".
+bool IsSeparatorLine(std::string_view t) {
+  int rule = 0;
+  size_t i = 0;
+  while (i < t.size()) {
+    if (t.compare(i, 9, "分隔线") == 0 || t.compare(i, 9, "分割线") == 0) {
+      i += 9;
+      continue;
+    }
+    uint32_t cp = NextCodePoint(t, i);
+    if (IsBlankCodePoint(cp)) continue;
+    const bool stroke = cp == '-' || cp == '=' || cp == '*' || cp == '_' || cp == '~' || cp == '#' || cp == 0x2014 ||
+                        cp == 0x2015 || cp == 0x2500 || cp == 0x2501 || cp == 0xFF0D || cp == 0xFF1D || cp == 0xFF3F ||
+                        cp == 0x2026 || cp == 0x00B7 || cp == 0x30FB;
+    if (!stroke) return false;
+    ++rule;
+  }
+  return rule >= 5;
+}
+
+}  // namespace
+
 void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes* notes) {
   std::vector<Line>& in = *lines;
   const size_t n = in.size();
@@ -304,6 +328,10 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
       drop[i] = 1;
       continue;
     }
+    if (l.chars < 60 && IsSeparatorLine(t)) {
+      drop[i] = 1;
+      continue;
+    }
   }
   // "点击进入专题：" and the link it introduces.
   for (size_t i = 0; i < n; ++i) {
@@ -361,6 +389,24 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
         break;
       }
       if (!StartsWith(want, acc)) break;
+    }
+  }
+  // A summary above the text (导读, a CMS's description box) that the first paragraph then
+  // repeats: "11月8日下午，我校召开…会。" before "11月8日下午，我校召开…会，全体教师参加会议。"
+  {
+    size_t i = 0;
+    while (i < n && drop[i]) ++i;
+    size_t j = i + 1;
+    while (j < n && drop[j]) ++j;
+    if (j < n && in[i].chars >= 15 && !in[i].table_row) {
+      std::string summary = StripBlanks(in[i].text);
+      for (std::string_view end : {"。", "…", "...", ".", "！", "；"})
+        if (summary.size() > end.size() && summary.compare(summary.size() - end.size(), end.size(), end) == 0) {
+          summary.resize(summary.size() - end.size());
+          break;
+        }
+      std::string next = StripBlanks(in[j].text);
+      if (next.size() > summary.size() && StartsWith(next, summary)) drop[i] = 1;
     }
   }
   for (size_t i = 0, seen = 0; i < n && seen < 3; ++i) {

@@ -674,8 +674,14 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
   auto plausible = [&](const std::string& v) {
     std::string_view t = TrimBlanks(v);
     int chars = CountText(t).chars;
-    return chars >= 2 && chars <= 40 && !Contains(t, "http") && !Contains(t, "：") && !Contains(t, ":") &&
-           StripBlanks(t) != StripBlanks(out->title);
+    if (chars < 2 || chars > 40 || Contains(t, "http") || Contains(t, "：") || Contains(t, ":") ||
+        StripBlanks(t) == StripBlanks(out->title))
+      return false;
+    // What a CMS prints when the editor left the field empty (DedeCMS: 来源:未知 作者:admin).
+    const std::string lower = Lower(StripBlanks(t));
+    for (std::string_view placeholder : {"未知", "不详", "暂无", "佚名", "匿名", "admin", "管理员", "unknown", "null", "none"})
+      if (lower == placeholder) return false;
+    return true;
   };
   for (std::string_view name : {"contentsource", "source", "article:source"}) {
     std::string v = doc.Meta(name);
