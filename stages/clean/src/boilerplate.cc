@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "metadata.h"
+
 namespace sluice::clean::internal {
 
 namespace {
@@ -417,7 +419,9 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
                     StartsWith(t, "日期：") || StartsWith(t, "发表时间");
     bool meta = in[i].chars < 80 && ContainsDate(t) &&
                 (labelled || Contains(t, "来源") || Contains(t, "浏览") || Contains(t, "点击") || Contains(t, "阅读"));
-    if (meta) drop[i] = 1;
+    // The 发文字号 printed above a document's salutation is its header (the document_number),
+    // like the title above it.
+    if (meta || (!in[i].table_row && IsDocumentNumber(t))) drop[i] = 1;
   }
 
   std::vector<Line> out;
