@@ -393,6 +393,18 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
       if (!StartsWith(want, acc)) break;
     }
   }
+  for (size_t i = 0, seen = 0; i < n && seen < 3; ++i) {
+    if (drop[i]) continue;
+    ++seen;
+    std::string_view t = TrimBlanks(in[i].text);
+    bool labelled = StartsWith(t, "发布时间") || StartsWith(t, "发布日期") || StartsWith(t, "时间：") ||
+                    StartsWith(t, "日期：") || StartsWith(t, "发表时间");
+    bool meta = in[i].chars < 80 && ContainsDate(t) &&
+                (labelled || Contains(t, "来源") || Contains(t, "浏览") || Contains(t, "点击") || Contains(t, "阅读"));
+    // The 发文字号 printed above a document's salutation is its header (the document_number),
+    // like the title above it.
+    if (meta || (!in[i].table_row && IsDocumentNumber(t))) drop[i] = 1;
+  }
   // A summary above the text (导读, a CMS's description box) that the first paragraph then
   // repeats: "11月8日下午，我校召开…会。" before "11月8日下午，我校召开…会，全体教师参加会议。"
   {
@@ -410,18 +422,6 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
       std::string next = StripBlanks(in[j].text);
       if (next.size() > summary.size() && StartsWith(next, summary)) drop[i] = 1;
     }
-  }
-  for (size_t i = 0, seen = 0; i < n && seen < 3; ++i) {
-    if (drop[i]) continue;
-    ++seen;
-    std::string_view t = TrimBlanks(in[i].text);
-    bool labelled = StartsWith(t, "发布时间") || StartsWith(t, "发布日期") || StartsWith(t, "时间：") ||
-                    StartsWith(t, "日期：") || StartsWith(t, "发表时间");
-    bool meta = in[i].chars < 80 && ContainsDate(t) &&
-                (labelled || Contains(t, "来源") || Contains(t, "浏览") || Contains(t, "点击") || Contains(t, "阅读"));
-    // The 发文字号 printed above a document's salutation is its header (the document_number),
-    // like the title above it.
-    if (meta || (!in[i].table_row && IsDocumentNumber(t))) drop[i] = 1;
   }
 
   std::vector<Line> out;
