@@ -55,6 +55,14 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// True when `head` ends with `label`, ASCII letters compared in lower case (Source:, SOURCE:).
+bool EndsWithLabel(std::string_view head, std::string_view label) {
+  const size_t off = head.size() - label.size();
+  for (size_t k = 0; k < label.size(); ++k)
+    if (std::tolower(static_cast<unsigned char>(head[off + k])) != static_cast<unsigned char>(label[k])) return false;
+  return true;
+}
+
 // A run of text between big gaps (U+3000, tabs, line breaks, two or more blanks).
 struct Segment {
   std::string_view text;
@@ -179,13 +187,11 @@ std::vector<Hit> ScanLabels(const HtmlDocument& doc, const std::vector<Segment>&
       else if (t.compare(p, 3, "：") == 0) colon_len = 3;
       if (!colon_len) continue;
       std::string_view head = TrimBlanks(t.substr(0, p));
-      const std::string lower_head = Lower(head);  // Source:, SOURCE:, source:
       // Labels may be spaced out: 索 引 号.
       const LabelDef* best = nullptr;
       size_t best_start = 0;
       for (const LabelDef& def : kLabels) {
-        if (head.size() >= def.label.size() &&
-            std::string_view(lower_head).substr(head.size() - def.label.size()) == def.label) {
+        if (head.size() >= def.label.size() && EndsWithLabel(head, def.label)) {
           if (!best || def.label.size() > best->label.size()) {
             best = &def;
             best_start = head.size() - def.label.size();
