@@ -42,6 +42,8 @@ constexpr std::string_view kBoxHeads[] = {
     "猜你喜欢", "精彩推荐", "为你推荐", "热点新闻", "热门文章", "最新文章", "最新新闻", "今日推荐", "网友评论",
     "相关稿件", "更多新闻", "图片新闻", "热点排行", "阅读排行", "点击排行", "最新评论", "热门评论", "全部评论",
     "精彩评论", "读者评论", "发表评论", "我要评论",
+    // A school's or a unit's profile in the side column of every article page.
+    "学校简介", "学院简介", "单位简介", "本站简介", "关于我们", "联系我们", "联系方式", "友情链接",
 };
 
 // The heading of a box without its count: 网友评论（12） → 网友评论.
@@ -165,6 +167,8 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
   }
 
   // Furniture marks: strong hints and related-link boxes damp their whole subtree.
+  const std::string page_title = StripBlanks(doc.title());
+  s.headed_box.assign(static_cast<size_t>(n), 0);
   std::vector<uint8_t> hint(static_cast<size_t>(n), 0);
   for (int i = 0; i < n; ++i) {
     const Element& e = doc.element(i);
@@ -181,9 +185,12 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
       if (it != short_text.end()) {
         std::string stripped = StripBlanks(it->second);
         std::string_view key = WithoutCount(stripped);
+        // Unless the box is what the page is about: <title>学校简介_某某小学</title>.
+        const bool page_subject = StartsWith(page_title, key);
         for (std::string_view head : kBoxHeads)
-          if (key == head && e.parent >= 0) {
+          if (key == head && e.parent >= 0 && !page_subject) {
             // Mark the box: the heading's parent and everything below it.
+            s.headed_box[static_cast<size_t>(e.parent)] = 1;
             const Element& box = doc.element(e.parent);
             for (int k = e.parent; k < box.end; ++k) hint[static_cast<size_t>(k)] = 3;
           }
@@ -421,7 +428,7 @@ void PruneContainer(const HtmlDocument& doc, const SubtreeScores& scores, int ro
     // is damped, not zeroed, so a long comment thread still adds a fair share to the wrapper
     // that holds it and the article: up to half of the root's score is still not the article.
     if (!cut) {
-      const int h = NegativeHint(doc, j);
+      const int h = scores.headed_box[js] ? 2 : NegativeHint(doc, j);
       if ((h == 1 && score < 0.2 * root_score) || (h == 2 && score < 0.5 * root_score)) cut = true;
     }
     // The article's own header line (date, source, byline) above its first paragraph.
