@@ -55,6 +55,13 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t k = 0; k < a.size(); ++k)
+    if (std::tolower(static_cast<unsigned char>(a[k])) != std::tolower(static_cast<unsigned char>(b[k]))) return false;
+  return true;
+}
+
 // True when `head` ends with `label`, ASCII letters compared in lower case (Source:, SOURCE:).
 bool EndsWithLabel(std::string_view head, std::string_view label) {
   const size_t off = head.size() - label.size();
@@ -639,6 +646,24 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
     DateTime dt;
     if (v && FindDateTime(v, &dt)) {
       dates.push_back(DateCandidate{dt, "attr:data-ptime"});
+      break;
+    }
+  }
+  // HTML5 and schema.org markup: <time datetime="…"> (the text may be only 10月12日) or
+  // itemprop=datePublished. Only above the end of the text: comments below have times of their own.
+  for (int i = 0, limit = container >= 0 ? container_end : doc.size(); i < limit; ++i) {
+    const Element& e = doc.element(i);
+    if (e.flags & kSkipped) continue;
+    const xmlNode* node = e.node;
+    const char* itemprop = HtmlDocument::Attr(node, "itemprop");
+    const bool published = itemprop && EqualsIgnoreCaseAscii(itemprop, "datePublished");
+    const bool time = node->name && xmlStrcasecmp(node->name, BAD_CAST "time") == 0;
+    if (!published && !time) continue;
+    const char* v = HtmlDocument::Attr(node, "datetime");
+    if (!v && published) v = HtmlDocument::Attr(node, "content");
+    DateTime dt;
+    if (v && FindDateTime(v, &dt) && dt.has_year) {
+      dates.push_back(DateCandidate{dt, published ? "itemprop:datePublished" : "attr:time-datetime"});
       break;
     }
   }
