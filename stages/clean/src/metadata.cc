@@ -435,6 +435,47 @@ std::string DetectLanguage(const std::string& text, const std::string& declared)
   return "en";
 }
 
+namespace {
+
+// True when `href` leads to a site's home page: /, ./, ../../index.html, http://host/ …
+bool IsHomeHref(std::string_view href) {
+  href = TrimBlanks(href);
+  if (size_t scheme = href.find("://"); scheme != std::string_view::npos) {
+    size_t slash = href.find('/', scheme + 3);
+    href = slash == std::string_view::npos ? std::string_view() : href.substr(slash);
+  }
+  href = href.substr(0, href.find_first_of("?#"));
+  while (StartsWith(href, "../") || StartsWith(href, "./") || StartsWith(href, "/"))
+    href.remove_prefix(href[0] == '/' ? 1 : href.find('/') + 1);
+  if (href.empty()) return true;
+  for (std::string_view index : {"index.html", "index.htm", "index.shtml", "index.jsp", "index.asp", "index.aspx",
+                                 "index.php", "default.htm", "default.html", "default.aspx", "default.asp", "main.htm"})
+    if (href == index) return true;
+  return false;
+}
+
+// A heading that is nothing but a link to the home page is the site's logo, even when the
+// <title> is the bare site name and the heading matches it perfectly.
+bool IsHomeLink(const HtmlDocument& doc, int i) {
+  const Element& e = doc.element(i);
+  if (e.flags & kInLink) {
+    for (int k = i; k >= 0; k = doc.element(k).parent)
+      if (doc.element(k).flags & kHref) {
+        const char* href = HtmlDocument::Attr(doc.element(k).node, "href");
+        return href && IsHomeHref(href);
+      }
+    return false;
+  }
+  for (int k = i + 1; k < e.end; ++k) {
+    if (!(doc.element(k).flags & kHref)) continue;
+    const char* href = HtmlDocument::Attr(doc.element(k).node, "href");
+    return href && IsHomeHref(href) && StripBlanks(ElementText(doc, k)) == StripBlanks(ElementText(doc, i));
+  }
+  return false;
+}
+
+}  // namespace
+
 TitleResult FindTitle(const HtmlDocument& doc, int body_start, const std::vector<Line>& lines,
                       const std::string& rule_title) {
   TitleResult r;
@@ -466,6 +507,7 @@ TitleResult FindTitle(const HtmlDocument& doc, int body_start, const std::vector
     bool titled = HasHintToken(doc, i, {"title", "tit", "headline", "biaoti", "bt", "articletitle", "arttitle",
                                          "newstitle", "article_title", "detail_title", "ttl"});
     if (!heading && !titled) continue;
+    if (IsHomeLink(doc, i)) continue;
     std::string text = ElementText(doc, i);
     int chars = CountText(text).chars;
     if (chars < 4 || chars > 150) continue;
