@@ -474,6 +474,15 @@ bool IsHomeLink(const HtmlDocument& doc, int i) {
   return false;
 }
 
+// Link texts that name no file: 下载, 点击下载, 附件下载 …
+bool IsDownloadVerb(std::string_view v) {
+  std::string key = StripBlanks(v);
+  for (std::string_view verb : {"下载", "点击下载", "点此下载", "附件下载", "下载附件", "立即下载", "文件下载", "点击查看",
+                                "查看", "点击打开", "download", "Download", "DOWNLOAD"})
+    if (key == verb) return true;
+  return false;
+}
+
 }  // namespace
 
 TitleResult FindTitle(const HtmlDocument& doc, int body_start, const std::vector<Line>& lines,
@@ -951,16 +960,35 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
         if (type.empty() && !StartsWith(nv, "附件")) continue;
         if (type.empty()) type = AttachmentType(nv);
         // Strip 附件1： / 附件： / 附件1. prefixes.
-        if (StartsWith(nv, "附件")) {
-          std::string_view rest = nv.substr(6);
+        auto strip_label = [](std::string_view v) {
+          if (!StartsWith(v, "附件")) return v;
+          std::string_view rest = v.substr(6);
           size_t k = 0;
           while (k < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[k])) || rest[k] == ' ')) ++k;
           std::string_view after = rest.substr(k);
           for (std::string_view sep : {"：", ":", "、", ".", "．"})
-            if (StartsWith(after, sep)) {
-              nv = TrimBlanks(after.substr(sep.size()));
-              break;
-            }
+            if (StartsWith(after, sep)) return TrimBlanks(after.substr(sep.size()));
+          return v;
+        };
+        nv = strip_label(nv);
+        // "附件：名单.xlsx <a>下载</a>", "附件2：<a>点击下载</a>（认定说明）": the link says only
+        // what to do; the file's name is the text beside it in the same line.
+        std::string beside;
+        if (IsDownloadVerb(nv) && e.block >= 0) {
+          const Element& b = doc.element(e.block);
+          std::string before, after;
+          for (int k = b.first_run; k < e.first_run; ++k) before.append(doc.runs()[static_cast<size_t>(k)].text);
+          for (int k = e.run_end; k < b.run_end; ++k) after.append(doc.runs()[static_cast<size_t>(k)].text);
+          beside = CollapseSpaces(before);
+          std::string_view v = strip_label(TrimBlanks(beside));
+          if (v.empty()) {
+            beside = CollapseSpaces(after);
+            v = TrimBlanks(beside);
+            for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"（", "）"}, {"(", ")"}, {"【", "】"}})
+              if (StartsWith(v, open) && v.size() >= open.size() + close.size() && v.substr(v.size() - close.size()) == close)
+                v = TrimBlanks(v.substr(open.size(), v.size() - open.size() - close.size()));
+          }
+          if (!v.empty() && CountText(v).chars <= 80) nv = v;
         }
         AttachmentLink a;
         a.url = ResolveHref(base, std::string(hv));
