@@ -125,19 +125,20 @@ struct Hit {
 bool IsLabelBoundary(std::string_view prefix) {
   if (prefix.empty()) return true;
   unsigned char c = static_cast<unsigned char>(prefix.back());
-  if (c < 0x80) return std::isdigit(c) || std::isspace(c) || c == '|' || c == ']' || c == ')' || c == ':';
+  if (c < 0x80) return std::isdigit(c) || std::isspace(c) || c == '|' || c == ']' || c == ')' || c == ':' || c == '[';
   // Last code point of the prefix.
   size_t k = prefix.size() - 1;
   while (k > 0 && (static_cast<unsigned char>(prefix[k]) & 0xC0) == 0x80) --k;
   size_t j = k;
   uint32_t cp = NextCodePoint(prefix, j);
-  return IsBlankCodePoint(cp) || cp == 0x3011 /*】*/ || cp == 0xFF09 /*）*/ || cp == 0x4E28 /*丨*/ || cp == 0xFF5C ||
+  return IsBlankCodePoint(cp) || cp == 0x3011 /*】*/ || cp == 0x3010 /*【: 【来源：…】*/ || cp == 0xFF09 /*）*/ || cp == 0x4E28 /*丨*/ || cp == 0xFF5C ||
          cp == 0xFF1A /*：*/ || cp == 0x3001 || cp == 0xFF0C;
 }
 
 std::string CleanValue(Field field, std::string_view v) {
   v = TrimBlanks(v);
-  for (std::string_view stop : {"|", "丨", "｜", "【", "[", "\t"}) {
+  // 】 closes a bracketed label: 【来源：市教育局】【字体：大 中 小】.
+  for (std::string_view stop : {"|", "丨", "｜", "【", "】", "[", "\t"}) {
     size_t p = v.find(stop);
     if (p != std::string_view::npos) v = v.substr(0, p);
   }
