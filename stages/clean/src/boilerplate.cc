@@ -75,6 +75,8 @@ bool IsPager(std::string_view t) {
     if (IsBlankCodePoint(cp) || cp == 0x3010 || cp == 0x3011 || cp == '[' || cp == ']' || cp == '|' ||
         cp == 0x3000 || cp == '.' || cp == 0x2026)
       continue;
+    // 共3页, 第2页: the page count written beside the links.
+    if (cp == 0x5171 /*共*/ || cp == 0x7B2C /*第*/ || cp == 0x9875 /*页*/) continue;
     (void)start;
     return false;
   }
