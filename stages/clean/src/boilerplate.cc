@@ -26,13 +26,14 @@ const std::vector<std::string_view>& CreditLabels() {
   static const std::vector<std::string_view> labels = {
       "责任编辑", "责编", "编辑", "审核", "审校", "校对", "来源", "资料来源", "图片来源", "稿件来源", "文章来源",
       "信息来源", "作者", "摄影", "供稿", "执笔", "撰稿", "初审", "复审", "终审", "监制", "统筹", "策划",
-      "编审", "编辑部", "通讯员",
+      "编审", "编辑部", "通讯员", "責任編輯", "編輯", "來源", "資料來源", "文章來源", "信息來源", "攝影",
   };
   return labels;
 }
 
 const std::vector<std::string_view>& SourceLabels() {
-  static const std::vector<std::string_view> labels = {"来源", "信息来源", "稿件来源", "文章来源"};
+  static const std::vector<std::string_view> labels = {"来源", "信息来源", "稿件来源", "文章来源",
+                                                       "來源", "資料來源", "文章來源", "信息來源"};
   return labels;
 }
 
@@ -191,7 +192,7 @@ bool MatchLabel(std::string_view text, const std::vector<std::string_view>& labe
 
 bool IsMetaLine(std::string_view text) {
   if (!ContainsDate(text) || HasSentencePunct(text)) return false;
-  for (std::string_view label : {"来源", "发布", "时间", "日期", "作者", "浏览", "点击", "编辑", "出处", "稿源", "供稿",
+  for (std::string_view label : {"来源", "发布", "时间", "日期", "作者", "浏览", "点击", "编辑", "出处", "稿源", "供稿", "來源", "發布", "發佈", "時間",
                                   "Source:", "Updated:", "Published:", "Posted:", "Date:", "Editor:", "Author:"})
     if (Contains(text, label)) return true;
   return false;

@@ -43,6 +43,15 @@ constexpr LabelDef kLabels[] = {
     {"内容概述", Field::kOther}, {"主题词", Field::kOther}, {"关键词", Field::kOther}, {"有效性", Field::kOther},
     {"分享到", Field::kOther}, {"公开范围", Field::kOther}, {"公开时限", Field::kOther}, {"所属机构", Field::kOther},
     {"访问量", Field::kOther}, {"阅读量", Field::kOther}, {"阅读次数", Field::kOther},
+    // Traditional characters (Hong Kong, Macao, Taiwan pages and their mirrors).
+    {"來源", Field::kSource}, {"資料來源", Field::kSource}, {"資訊來源", Field::kSource}, {"信息來源", Field::kSource},
+    {"文章來源", Field::kSource}, {"新聞來源", Field::kSource}, {"稿件來源", Field::kSource},
+    {"發布機構", Field::kIssuer}, {"發佈機構", Field::kIssuer}, {"發文機關", Field::kIssuer}, {"發布單位", Field::kIssuer},
+    {"發佈單位", Field::kIssuer}, {"發文字號", Field::kDocNo}, {"文號", Field::kDocNo}, {"索引號", Field::kIndex},
+    {"發布日期", Field::kPubDate}, {"發佈日期", Field::kPubDate}, {"發布時間", Field::kPubDate},
+    {"發佈時間", Field::kPubDate}, {"發表時間", Field::kPubDate}, {"時間", Field::kPubDate},
+    {"更新時間", Field::kPubDateOther}, {"標題", Field::kTitle}, {"責任編輯", Field::kAuthor}, {"編輯", Field::kAuthor},
+    {"瀏覽次數", Field::kOther}, {"點擊數", Field::kOther}, {"字體", Field::kOther}, {"字號", Field::kOther},
     // English pages of the same sites (compared in lower case).
     {"source", Field::kSource}, {"date", Field::kPubDate}, {"published", Field::kPubDate},
     {"publish date", Field::kPubDate}, {"release date", Field::kPubDate}, {"posted", Field::kPubDate},
