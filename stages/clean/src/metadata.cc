@@ -711,8 +711,11 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
     }
   }
   // HTML5 and schema.org markup: <time datetime="…"> (the text may be only 10月12日) or
-  // itemprop=datePublished. Only above the end of the text: comments below have times of their own.
-  for (int i = 0, limit = container >= 0 ? container_end : doc.size(); i < limit; ++i) {
+  // itemprop=datePublished. Only in the article's header — from the box holding the title to the
+  // end of the text: a news list before it and comments after it have times of their own.
+  const int time_from =
+      title_element >= 0 && doc.element(title_element).parent >= 0 ? doc.element(title_element).parent : 0;
+  for (int i = time_from, limit = container >= 0 ? container_end : doc.size(); i < limit; ++i) {
     const Element& e = doc.element(i);
     if (e.flags & kSkipped) continue;
     const xmlNode* node = e.node;
