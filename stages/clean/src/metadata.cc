@@ -140,8 +140,9 @@ bool IsLabelBoundary(std::string_view prefix) {
   while (k > 0 && (static_cast<unsigned char>(prefix[k]) & 0xC0) == 0x80) --k;
   size_t j = k;
   uint32_t cp = NextCodePoint(prefix, j);
-  return IsBlankCodePoint(cp) || cp == 0x3011 /*】*/ || cp == 0x3010 /*【: 【来源：…】*/ || cp == 0xFF09 /*）*/ || cp == 0x4E28 /*丨*/ || cp == 0xFF5C ||
-         cp == 0xFF1A /*：*/ || cp == 0x3001 || cp == 0xFF0C;
+  // 【 opens a bracketed label: 【来源：…】.
+  return IsBlankCodePoint(cp) || cp == 0x3011 /*】*/ || cp == 0x3010 /*【*/ || cp == 0xFF09 /*）*/ ||
+         cp == 0x4E28 /*丨*/ || cp == 0xFF5C || cp == 0xFF1A /*：*/ || cp == 0x3001 || cp == 0xFF0C;
 }
 
 std::string CleanValue(Field field, std::string_view v) {
@@ -998,7 +999,8 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
             beside = CollapseSpaces(after);
             v = TrimBlanks(beside);
             for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"（", "）"}, {"(", ")"}, {"【", "】"}})
-              if (StartsWith(v, open) && v.size() >= open.size() + close.size() && v.substr(v.size() - close.size()) == close)
+              if (StartsWith(v, open) && v.size() >= open.size() + close.size() &&
+                  v.substr(v.size() - close.size()) == close)
                 v = TrimBlanks(v.substr(open.size(), v.size() - open.size() - close.size()));
           }
           if (!v.empty() && CountText(v).chars <= 80) nv = v;
