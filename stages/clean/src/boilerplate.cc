@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "metadata.h"
+
 namespace sluice::clean::internal {
 
 namespace {
@@ -24,13 +26,14 @@ const std::vector<std::string_view>& CreditLabels() {
   static const std::vector<std::string_view> labels = {
       "责任编辑", "责编", "编辑", "审核", "审校", "校对", "来源", "资料来源", "图片来源", "稿件来源", "文章来源",
       "信息来源", "作者", "摄影", "供稿", "执笔", "撰稿", "初审", "复审", "终审", "监制", "统筹", "策划",
-      "编审", "编辑部", "通讯员",
+      "编审", "编辑部", "通讯员", "責任編輯", "編輯", "來源", "資料來源", "文章來源", "信息來源", "攝影",
   };
   return labels;
 }
 
 const std::vector<std::string_view>& SourceLabels() {
-  static const std::vector<std::string_view> labels = {"来源", "信息来源", "稿件来源", "文章来源"};
+  static const std::vector<std::string_view> labels = {"来源", "信息来源", "稿件来源", "文章来源",
+                                                       "來源", "資料來源", "文章來源", "信息來源"};
   return labels;
 }
 
@@ -73,6 +76,8 @@ bool IsPager(std::string_view t) {
     if (IsBlankCodePoint(cp) || cp == 0x3010 || cp == 0x3011 || cp == '[' || cp == ']' || cp == '|' ||
         cp == 0x3000 || cp == '.' || cp == 0x2026)
       continue;
+    // 共3页, 第2页: the page count written beside the links.
+    if (cp == 0x5171 /*共*/ || cp == 0x7B2C /*第*/ || cp == 0x9875 /*页*/) continue;
     (void)start;
     return false;
   }
@@ -187,7 +192,8 @@ bool MatchLabel(std::string_view text, const std::vector<std::string_view>& labe
 
 bool IsMetaLine(std::string_view text) {
   if (!ContainsDate(text) || HasSentencePunct(text)) return false;
-  for (std::string_view label : {"来源", "发布", "时间", "日期", "作者", "浏览", "点击", "编辑"})
+  for (std::string_view label : {"来源", "发布", "时间", "日期", "作者", "浏览", "点击", "编辑", "出处", "稿源", "供稿", "來源", "發布", "發佈", "時間",
+                                  "Source:", "Updated:", "Published:", "Posted:", "Date:", "Editor:", "Author:"})
     if (Contains(text, label)) return true;
   return false;
 }
@@ -229,6 +235,30 @@ bool IsFurniturePhrase(std::string_view text) {
   static const PhraseSet* set = new PhraseSet(kFurniture);
   return set->FoundIn(text);
 }
+
+namespace {
+
+// A decorative rule drawn with characters: "------分隔线------", "＝＝＝＝＝", "*****".
+bool IsSeparatorLine(std::string_view t) {
+  int rule = 0;
+  size_t i = 0;
+  while (i < t.size()) {
+    if (t.compare(i, 9, "分隔线") == 0 || t.compare(i, 9, "分割线") == 0) {
+      i += 9;
+      continue;
+    }
+    uint32_t cp = NextCodePoint(t, i);
+    if (IsBlankCodePoint(cp)) continue;
+    const bool stroke = cp == '-' || cp == '=' || cp == '*' || cp == '_' || cp == '~' || cp == '#' || cp == 0x2014 ||
+                        cp == 0x2015 || cp == 0x2500 || cp == 0x2501 || cp == 0xFF0D || cp == 0xFF1D || cp == 0xFF3F ||
+                        cp == 0x2026 || cp == 0x00B7 || cp == 0x30FB;
+    if (!stroke) return false;
+    ++rule;
+  }
+  return rule >= 5;
+}
+
+}  // namespace
 
 void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes* notes) {
   std::vector<Line>& in = *lines;
@@ -303,6 +333,10 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
       drop[i] = 1;
       continue;
     }
+    if (l.chars < 60 && IsSeparatorLine(t)) {
+      drop[i] = 1;
+      continue;
+    }
   }
   // "点击进入专题：" and the link it introduces.
   for (size_t i = 0; i < n; ++i) {
@@ -370,7 +404,27 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
                     StartsWith(t, "日期：") || StartsWith(t, "发表时间");
     bool meta = in[i].chars < 80 && ContainsDate(t) &&
                 (labelled || Contains(t, "来源") || Contains(t, "浏览") || Contains(t, "点击") || Contains(t, "阅读"));
-    if (meta) drop[i] = 1;
+    // The 发文字号 printed above a document's salutation is its header (the document_number),
+    // like the title above it.
+    if (meta || (!in[i].table_row && IsDocumentNumber(t))) drop[i] = 1;
+  }
+  // A summary above the text (导读, a CMS's description box) that the first paragraph then
+  // repeats: "11月8日下午，我校召开…会。" before "11月8日下午，我校召开…会，全体教师参加会议。"
+  {
+    size_t i = 0;
+    while (i < n && drop[i]) ++i;
+    size_t j = i + 1;
+    while (j < n && drop[j]) ++j;
+    if (j < n && in[i].chars >= 15 && !in[i].table_row) {
+      std::string summary = StripBlanks(in[i].text);
+      for (std::string_view end : {"。", "…", "...", ".", "！", "；"})
+        if (summary.size() > end.size() && summary.compare(summary.size() - end.size(), end.size(), end) == 0) {
+          summary.resize(summary.size() - end.size());
+          break;
+        }
+      std::string next = StripBlanks(in[j].text);
+      if (next.size() > summary.size() && StartsWith(next, summary)) drop[i] = 1;
+    }
   }
 
   std::vector<Line> out;

@@ -69,6 +69,30 @@ void ParseTime(std::string_view s, size_t i, DateTime* dt) {
     }
   }
   if (k - i > 4) return;
+  // 2024年3月5日 星期二 10:20, 2024-03-05（周二）下午3:20: a weekday and a half of the day may
+  // stand between the date and the time.
+  auto skip_blanks = [&] {
+    while (k < s.size() && s[k] == ' ') ++k;
+  };
+  {
+    size_t j = k;
+    bool paren = Eat(s, &j, "（") || Eat(s, &j, "(");
+    if (Eat(s, &j, "星期") || Eat(s, &j, "礼拜") || Eat(s, &j, "周")) {
+      bool day = false;
+      for (std::string_view d : {"一", "二", "三", "四", "五", "六", "日", "天"}) day = day || Eat(s, &j, d);
+      if (day && (!paren || Eat(s, &j, "）") || Eat(s, &j, ")"))) {
+        k = j;
+        skip_blanks();
+      }
+    }
+  }
+  int half = 0;  // 1: before noon, 2: after noon
+  for (std::string_view pm : {"下午", "晚上", "傍晚", "中午", "PM", "pm", "P.M."})
+    if (Eat(s, &k, pm)) half = 2;
+  if (!half)
+    for (std::string_view am : {"上午", "早上", "凌晨", "AM", "am", "A.M."})
+      if (Eat(s, &k, am)) half = 1;
+  if (half) skip_blanks();
   int h = 0, m = 0, sec = 0;
   size_t n = ReadInt(s, k, 2, &h);
   if (!n) return;
@@ -91,6 +115,15 @@ void ParseTime(std::string_view s, size_t i, DateTime* dt) {
     if (k < s.size() && s[k] == '.')
       for (++k; Digit(s, k);) ++k;
   }
+  if (!half) {
+    size_t j = k;
+    while (j < s.size() && s[j] == ' ') ++j;
+    // 3:20 PM
+    if (Eat(s, &j, "PM") || Eat(s, &j, "pm") || Eat(s, &j, "P.M.")) half = 2;
+    else if (Eat(s, &j, "AM") || Eat(s, &j, "am") || Eat(s, &j, "A.M.")) half = 1;
+  }
+  if (half == 2 && h >= 1 && h < 12) h += 12;
+  if (half == 1 && h == 12) h = 0;
   if (h > 23 || m > 59 || sec > 59) return;
   if ((h == 0 && m == 0 && sec == 0) || (h == 23 && m == 59 && sec == 59)) return;  // placeholders
   dt->hour = h;

@@ -10,6 +10,7 @@
 
 #include "boilerplate.h"
 #include "date_time.h"
+#include "metadata.h"
 #include "text_render.h"
 
 namespace sluice::clean::internal {
@@ -26,6 +27,10 @@ constexpr std::string_view kStrongHints[] = {
     "xgxw", "xgyd", "tuijian", "tjyd", "tjxw", "dqwz", "zan", "dianzan", "qrcode", "ewm", "erweima",
     "promo", "promotion", "sponsor", "adv", "advertisement", "guanggao",
 };
+// Stems of strong hints that templates glue to other words in camelCase or without a
+// separator (commentList, relatedNews, footerBox), which the token split cannot see.
+constexpr std::string_view kStrongStems[] = {"comment", "pinglun", "related", "recommend", "copyright",
+                                              "breadcrumb", "friendlink", "footer"};
 constexpr std::string_view kWeakHints[] = {
     "side", "aside", "position", "location", "pager", "pagination", "hot", "rank", "search", "bottom",
     "links", "toolbar", "tools", "tool", "prenext", "prev", "next", "print", "fontsize", "top",
@@ -35,8 +40,25 @@ constexpr std::string_view kWeakHints[] = {
 constexpr std::string_view kBoxHeads[] = {
     "推荐阅读", "相关阅读", "相关新闻", "相关链接", "相关文章", "相关报道", "热点推荐", "热门推荐", "延伸阅读",
     "猜你喜欢", "精彩推荐", "为你推荐", "热点新闻", "热门文章", "最新文章", "最新新闻", "今日推荐", "网友评论",
-    "相关稿件", "更多新闻", "图片新闻", "热点排行", "阅读排行", "点击排行",
+    "相关稿件", "更多新闻", "图片新闻", "热点排行", "阅读排行", "点击排行", "最新评论", "热门评论", "全部评论",
+    "精彩评论", "读者评论", "发表评论", "我要评论",
+    // A school's or a unit's profile in the side column of every article page.
+    "学校简介", "学院简介", "单位简介", "本站简介", "关于我们", "联系我们", "联系方式", "友情链接",
 };
+
+// The heading of a box without its count: 网友评论（12） → 网友评论.
+std::string_view WithoutCount(std::string_view key) {
+  for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"（", "）"}, {"(", ")"}}) {
+    if (key.size() < close.size() || key.substr(key.size() - close.size()) != close) continue;
+    size_t o = key.rfind(open);
+    if (o == std::string_view::npos || o == 0) continue;
+    std::string_view inner = key.substr(o + open.size(), key.size() - close.size() - o - open.size());
+    bool digits = !inner.empty();
+    for (char c : inner) digits = digits && std::isdigit(static_cast<unsigned char>(c));
+    if (digits) return key.substr(0, o);
+  }
+  return key;
+}
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -58,14 +80,18 @@ int NegativeHint(const HtmlDocument& doc, int i) {
         hint = 2;
         return true;
       }
+    for (std::string_view h : kStrongStems)
+      // commentary is an opinion piece, an article in its own right.
+      if (tok.size() > h.size() && tok.substr(0, h.size()) == h && tok.substr(0, 10) != "commentary") {
+        hint = 2;
+        return true;
+      }
     for (std::string_view h : kWeakHints)
       if (tok == h) hint = 1;
     return false;
   });
   return hint;
 }
-
-bool HasNegativeHint(const HtmlDocument& doc, int i) { return NegativeHint(doc, i) > 0; }
 
 // Calls f(token) for each whitespace-separated token of `s`.
 template <typename F>
@@ -124,7 +150,9 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
       ++cells;
       ++in_row;
       size_t colon = std::min(v.find("："), v.find(':'));
-      if (colon != std::string_view::npos && colon <= 24) ++label_cells;
+      // The 信息公开 grid (索引号 | … | 发布机构 | …) often writes its labels in cells of their
+      // own, without a colon: it is the notice's metadata, not a 名单.
+      if ((colon != std::string_view::npos && colon <= 24) || IsFieldLabel(v)) ++label_cells;
     }
     if (rows < 3 || wide_rows * 10 < rows * 6 || cells < 6 || label_cells * 10 >= cells * 3) continue;
     for (int i = t; i < table.end; ++i) data_cell[static_cast<size_t>(i)] = 1;
@@ -139,6 +167,8 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
   }
 
   // Furniture marks: strong hints and related-link boxes damp their whole subtree.
+  const std::string page_title = StripBlanks(doc.title());
+  s.headed_box.assign(static_cast<size_t>(n), 0);
   std::vector<uint8_t> hint(static_cast<size_t>(n), 0);
   for (int i = 0; i < n; ++i) {
     const Element& e = doc.element(i);
@@ -153,10 +183,14 @@ SubtreeScores ScoreSubtrees(const HtmlDocument& doc) {
     if ((e.flags & kHeading) || (e.chars > 0 && e.chars <= 8)) {
       auto it = short_text.find(i);
       if (it != short_text.end()) {
-        std::string key = StripBlanks(it->second);
+        std::string stripped = StripBlanks(it->second);
+        std::string_view key = WithoutCount(stripped);
+        // Unless the box is what the page is about: <title>学校简介_某某小学</title>.
+        const bool page_subject = StartsWith(page_title, key);
         for (std::string_view head : kBoxHeads)
-          if (key == head && e.parent >= 0) {
+          if (key == head && e.parent >= 0 && !page_subject) {
             // Mark the box: the heading's parent and everything below it.
+            s.headed_box[static_cast<size_t>(e.parent)] = 1;
             const Element& box = doc.element(e.parent);
             for (int k = e.parent; k < box.end; ++k) hint[static_cast<size_t>(k)] = 3;
           }
@@ -390,8 +424,13 @@ void PruneContainer(const HtmlDocument& doc, const SubtreeScores& scores, int ro
     bool cut = false;
     // A list of links (related articles, tag clouds, navigation inside the container).
     if (total >= 20 && scores.links[js] >= 3 && scores.link_chars[js] > 0.6 * total) cut = true;
-    // A share/related/comment bar that holds little of the article.
-    if (!cut && score < 0.2 * root_score && HasNegativeHint(doc, j)) cut = true;
+    // A share/related/comment bar that holds little of the article. Text under a strong hint
+    // is damped, not zeroed, so a long comment thread still adds a fair share to the wrapper
+    // that holds it and the article: up to half of the root's score is still not the article.
+    if (!cut) {
+      const int h = scores.headed_box[js] ? 2 : NegativeHint(doc, j);
+      if ((h == 1 && score < 0.2 * root_score) || (h == 2 && score < 0.5 * root_score)) cut = true;
+    }
     // The article's own header line (date, source, byline) above its first paragraph.
     if (!cut && j < head_end && total > 0 && total < 80 && scores.own[js] <= 0) {
       cut = doc.ForEachHintToken(j, [&](std::string_view tok) {

@@ -44,6 +44,7 @@ struct SubtreeScores {
   std::vector<int> chars;        // non-link text
   std::vector<int> link_chars;   // link text
   std::vector<int> links;        // <a href> count
+  std::vector<uint8_t> headed_box;  // 1: a box headed 相关新闻, 最新评论, 学校简介 … (furniture)
 };
 
 // Scores every element's subtree (see above).

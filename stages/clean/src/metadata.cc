@@ -22,6 +22,8 @@ struct LabelDef {
 constexpr LabelDef kLabels[] = {
     {"来源", Field::kSource}, {"信息来源", Field::kSource}, {"来源于", Field::kSource}, {"文章来源", Field::kSource},
     {"稿件来源", Field::kSource}, {"新闻来源", Field::kSource}, {"内容来源", Field::kSource},
+    {"出处", Field::kSource}, {"文章出处", Field::kSource}, {"稿源", Field::kSource}, {"供稿", Field::kSource},
+    {"供稿单位", Field::kSource}, {"信息提供", Field::kSource}, {"发布部门", Field::kIssuer},
     {"发布机构", Field::kIssuer}, {"发文机构", Field::kIssuer}, {"发文机关", Field::kIssuer},
     {"发布单位", Field::kIssuer}, {"发文单位", Field::kIssuer}, {"制发机关", Field::kIssuer},
     {"发文字号", Field::kDocNo}, {"文号", Field::kDocNo}, {"发文号", Field::kDocNo}, {"文件编号", Field::kDocNo},
@@ -41,12 +43,40 @@ constexpr LabelDef kLabels[] = {
     {"内容概述", Field::kOther}, {"主题词", Field::kOther}, {"关键词", Field::kOther}, {"有效性", Field::kOther},
     {"分享到", Field::kOther}, {"公开范围", Field::kOther}, {"公开时限", Field::kOther}, {"所属机构", Field::kOther},
     {"访问量", Field::kOther}, {"阅读量", Field::kOther}, {"阅读次数", Field::kOther},
+    // Traditional characters (Hong Kong, Macao, Taiwan pages and their mirrors).
+    {"來源", Field::kSource}, {"資料來源", Field::kSource}, {"資訊來源", Field::kSource}, {"信息來源", Field::kSource},
+    {"文章來源", Field::kSource}, {"新聞來源", Field::kSource}, {"稿件來源", Field::kSource},
+    {"發布機構", Field::kIssuer}, {"發佈機構", Field::kIssuer}, {"發文機關", Field::kIssuer}, {"發布單位", Field::kIssuer},
+    {"發佈單位", Field::kIssuer}, {"發文字號", Field::kDocNo}, {"文號", Field::kDocNo}, {"索引號", Field::kIndex},
+    {"發布日期", Field::kPubDate}, {"發佈日期", Field::kPubDate}, {"發布時間", Field::kPubDate},
+    {"發佈時間", Field::kPubDate}, {"發表時間", Field::kPubDate}, {"時間", Field::kPubDate},
+    {"更新時間", Field::kPubDateOther}, {"標題", Field::kTitle}, {"責任編輯", Field::kAuthor}, {"編輯", Field::kAuthor},
+    {"瀏覽次數", Field::kOther}, {"點擊數", Field::kOther}, {"字體", Field::kOther}, {"字號", Field::kOther},
+    // English pages of the same sites (compared in lower case).
+    {"source", Field::kSource}, {"date", Field::kPubDate}, {"published", Field::kPubDate},
+    {"publish date", Field::kPubDate}, {"release date", Field::kPubDate}, {"posted", Field::kPubDate},
+    {"updated", Field::kPubDateOther}, {"author", Field::kAuthor}, {"editor", Field::kAuthor},
 };
 
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t k = 0; k < a.size(); ++k)
+    if (std::tolower(static_cast<unsigned char>(a[k])) != std::tolower(static_cast<unsigned char>(b[k]))) return false;
+  return true;
+}
+
+// True when `head` ends with `label`, ASCII letters compared in lower case (Source:, SOURCE:).
+bool EndsWithLabel(std::string_view head, std::string_view label) {
+  const size_t off = head.size() - label.size();
+  for (size_t k = 0; k < label.size(); ++k)
+    if (std::tolower(static_cast<unsigned char>(head[off + k])) != static_cast<unsigned char>(label[k])) return false;
+  return true;
 }
 
 // A run of text between big gaps (U+3000, tabs, line breaks, two or more blanks).
@@ -104,29 +134,35 @@ struct Hit {
 bool IsLabelBoundary(std::string_view prefix) {
   if (prefix.empty()) return true;
   unsigned char c = static_cast<unsigned char>(prefix.back());
-  if (c < 0x80) return std::isdigit(c) || std::isspace(c) || c == '|' || c == ']' || c == ')' || c == ':';
+  if (c < 0x80) return std::isdigit(c) || std::isspace(c) || c == '|' || c == ']' || c == ')' || c == ':' || c == '[';
   // Last code point of the prefix.
   size_t k = prefix.size() - 1;
   while (k > 0 && (static_cast<unsigned char>(prefix[k]) & 0xC0) == 0x80) --k;
   size_t j = k;
   uint32_t cp = NextCodePoint(prefix, j);
-  return IsBlankCodePoint(cp) || cp == 0x3011 /*】*/ || cp == 0xFF09 /*）*/ || cp == 0x4E28 /*丨*/ || cp == 0xFF5C ||
-         cp == 0xFF1A /*：*/ || cp == 0x3001 || cp == 0xFF0C;
+  // 【 opens a bracketed label: 【来源：…】.
+  return IsBlankCodePoint(cp) || cp == 0x3011 /*】*/ || cp == 0x3010 /*【*/ || cp == 0xFF09 /*）*/ ||
+         cp == 0x4E28 /*丨*/ || cp == 0xFF5C || cp == 0xFF1A /*：*/ || cp == 0x3001 || cp == 0xFF0C;
 }
 
 std::string CleanValue(Field field, std::string_view v) {
   v = TrimBlanks(v);
-  for (std::string_view stop : {"|", "丨", "｜", "【", "[", "\t"}) {
+  // 】 closes a bracketed label: 【来源：市教育局】【字体：大 中 小】.
+  for (std::string_view stop : {"|", "丨", "｜", "【", "】", "[", "\t"}) {
     size_t p = v.find(stop);
     if (p != std::string_view::npos) v = v.substr(0, p);
   }
   if (field != Field::kPubDate && field != Field::kPubDateOther && field != Field::kTitle) {
-    // Names and numbers hold no blanks: a blank ends the value (来源：人民网 原创稿).
+    // Names and numbers hold no blanks: a blank ends the value (来源：人民网 原创稿) — except
+    // between two Latin letters, inside an English name (Source: Riverside Daily).
     size_t i = 0;
     while (i < v.size()) {
       size_t at = i;
       uint32_t cp = NextCodePoint(v, i);
       if (IsBlankCodePoint(cp)) {
+        const bool latin_before = at > 0 && std::isalpha(static_cast<unsigned char>(v[at - 1]));
+        const bool latin_after = i < v.size() && std::isalpha(static_cast<unsigned char>(v[i]));
+        if (latin_before && latin_after && cp == ' ') continue;
         v = v.substr(0, at);
         break;
       }
@@ -173,7 +209,7 @@ std::vector<Hit> ScanLabels(const HtmlDocument& doc, const std::vector<Segment>&
       const LabelDef* best = nullptr;
       size_t best_start = 0;
       for (const LabelDef& def : kLabels) {
-        if (head.size() >= def.label.size() && head.substr(head.size() - def.label.size()) == def.label) {
+        if (head.size() >= def.label.size() && EndsWithLabel(head, def.label)) {
           if (!best || def.label.size() > best->label.size()) {
             best = &def;
             best_start = head.size() - def.label.size();
@@ -321,6 +357,14 @@ bool HasHintToken(const HtmlDocument& doc, int i, std::initializer_list<std::str
 
 }  // namespace
 
+bool IsFieldLabel(std::string_view s) {
+  if (s.size() > 40) return false;
+  std::string key = StripBlanks(s);
+  for (const LabelDef& def : kLabels)
+    if (key == def.label && def.field != Field::kOther) return true;
+  return false;
+}
+
 bool IsDocumentNumber(std::string_view s) {
   s = TrimBlanks(s);
   if (s.size() < 8 || s.size() > 80) return false;
@@ -402,6 +446,56 @@ std::string DetectLanguage(const std::string& text, const std::string& declared)
   return "en";
 }
 
+namespace {
+
+// True when `href` leads to a site's home page: /, ./, ../../index.html, http://host/ …
+bool IsHomeHref(std::string_view href) {
+  href = TrimBlanks(href);
+  if (size_t scheme = href.find("://"); scheme != std::string_view::npos) {
+    size_t slash = href.find('/', scheme + 3);
+    href = slash == std::string_view::npos ? std::string_view() : href.substr(slash);
+  }
+  href = href.substr(0, href.find_first_of("?#"));
+  while (StartsWith(href, "../") || StartsWith(href, "./") || StartsWith(href, "/"))
+    href.remove_prefix(href[0] == '/' ? 1 : href.find('/') + 1);
+  if (href.empty()) return true;
+  for (std::string_view index : {"index.html", "index.htm", "index.shtml", "index.jsp", "index.asp", "index.aspx",
+                                 "index.php", "default.htm", "default.html", "default.aspx", "default.asp", "main.htm"})
+    if (href == index) return true;
+  return false;
+}
+
+// A heading that is nothing but a link to the home page is the site's logo, even when the
+// <title> is the bare site name and the heading matches it perfectly.
+bool IsHomeLink(const HtmlDocument& doc, int i) {
+  const Element& e = doc.element(i);
+  if (e.flags & kInLink) {
+    for (int k = i; k >= 0; k = doc.element(k).parent)
+      if (doc.element(k).flags & kHref) {
+        const char* href = HtmlDocument::Attr(doc.element(k).node, "href");
+        return href && IsHomeHref(href);
+      }
+    return false;
+  }
+  for (int k = i + 1; k < e.end; ++k) {
+    if (!(doc.element(k).flags & kHref)) continue;
+    const char* href = HtmlDocument::Attr(doc.element(k).node, "href");
+    return href && IsHomeHref(href) && StripBlanks(ElementText(doc, k)) == StripBlanks(ElementText(doc, i));
+  }
+  return false;
+}
+
+// Link texts that name no file: 下载, 点击下载, 附件下载 …
+bool IsDownloadVerb(std::string_view v) {
+  std::string key = StripBlanks(v);
+  for (std::string_view verb : {"下载", "点击下载", "点此下载", "附件下载", "下载附件", "立即下载", "文件下载", "点击查看",
+                                "查看", "点击打开", "download", "Download", "DOWNLOAD"})
+    if (key == verb) return true;
+  return false;
+}
+
+}  // namespace
+
 TitleResult FindTitle(const HtmlDocument& doc, int body_start, const std::vector<Line>& lines,
                       const std::string& rule_title) {
   TitleResult r;
@@ -433,6 +527,7 @@ TitleResult FindTitle(const HtmlDocument& doc, int body_start, const std::vector
     bool titled = HasHintToken(doc, i, {"title", "tit", "headline", "biaoti", "bt", "articletitle", "arttitle",
                                          "newstitle", "article_title", "detail_title", "ttl"});
     if (!heading && !titled) continue;
+    if (IsHomeLink(doc, i)) continue;
     std::string text = ElementText(doc, i);
     int chars = CountText(text).chars;
     if (chars < 4 || chars > 150) continue;
@@ -616,6 +711,27 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
       break;
     }
   }
+  // HTML5 and schema.org markup: <time datetime="…"> (the text may be only 10月12日) or
+  // itemprop=datePublished. Only in the article's header — from the box holding the title to the
+  // end of the text: a news list before it and comments after it have times of their own.
+  const int time_from =
+      title_element >= 0 && doc.element(title_element).parent >= 0 ? doc.element(title_element).parent : 0;
+  for (int i = time_from, limit = container >= 0 ? container_end : doc.size(); i < limit; ++i) {
+    const Element& e = doc.element(i);
+    if (e.flags & kSkipped) continue;
+    const xmlNode* node = e.node;
+    const char* itemprop = HtmlDocument::Attr(node, "itemprop");
+    const bool published = itemprop && EqualsIgnoreCaseAscii(itemprop, "datePublished");
+    const bool time = node->name && xmlStrcasecmp(node->name, BAD_CAST "time") == 0;
+    if (!published && !time) continue;
+    const char* v = HtmlDocument::Attr(node, "datetime");
+    if (!v && published) v = HtmlDocument::Attr(node, "content");
+    DateTime dt;
+    if (v && FindDateTime(v, &dt) && dt.has_year) {
+      dates.push_back(DateCandidate{dt, published ? "itemprop:datePublished" : "attr:time-datetime"});
+      break;
+    }
+  }
   if (const Hit* h = PickHit(hits, Field::kPubDateOther, head_end, container_end)) {
     DateTime dt;
     if (FindDateTime(h->value, &dt)) dates.push_back(DateCandidate{dt, "line:" + std::string(h->label)});
@@ -654,8 +770,14 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
   auto plausible = [&](const std::string& v) {
     std::string_view t = TrimBlanks(v);
     int chars = CountText(t).chars;
-    return chars >= 2 && chars <= 40 && !Contains(t, "http") && !Contains(t, "：") && !Contains(t, ":") &&
-           StripBlanks(t) != StripBlanks(out->title);
+    if (chars < 2 || chars > 40 || Contains(t, "http") || Contains(t, "：") || Contains(t, ":") ||
+        StripBlanks(t) == StripBlanks(out->title))
+      return false;
+    // What a CMS prints when the editor left the field empty (DedeCMS: 来源:未知 作者:admin).
+    const std::string lower = Lower(StripBlanks(t));
+    for (std::string_view placeholder : {"未知", "不详", "暂无", "佚名", "匿名", "admin", "管理员", "unknown", "null", "none"})
+      if (lower == placeholder) return false;
+    return true;
   };
   for (std::string_view name : {"contentsource", "source", "article:source"}) {
     std::string v = doc.Meta(name);
@@ -852,16 +974,36 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
         if (type.empty() && !StartsWith(nv, "附件")) continue;
         if (type.empty()) type = AttachmentType(nv);
         // Strip 附件1： / 附件： / 附件1. prefixes.
-        if (StartsWith(nv, "附件")) {
-          std::string_view rest = nv.substr(6);
+        auto strip_label = [](std::string_view v) {
+          if (!StartsWith(v, "附件")) return v;
+          std::string_view rest = v.substr(6);
           size_t k = 0;
           while (k < rest.size() && (std::isdigit(static_cast<unsigned char>(rest[k])) || rest[k] == ' ')) ++k;
           std::string_view after = rest.substr(k);
           for (std::string_view sep : {"：", ":", "、", ".", "．"})
-            if (StartsWith(after, sep)) {
-              nv = TrimBlanks(after.substr(sep.size()));
-              break;
-            }
+            if (StartsWith(after, sep)) return TrimBlanks(after.substr(sep.size()));
+          return v;
+        };
+        nv = strip_label(nv);
+        // "附件：名单.xlsx <a>下载</a>", "附件2：<a>点击下载</a>（认定说明）": the link says only
+        // what to do; the file's name is the text beside it in the same line.
+        std::string beside;
+        if (IsDownloadVerb(nv) && e.block >= 0) {
+          const Element& b = doc.element(e.block);
+          std::string before, after;
+          for (int k = b.first_run; k < e.first_run; ++k) before.append(doc.runs()[static_cast<size_t>(k)].text);
+          for (int k = e.run_end; k < b.run_end; ++k) after.append(doc.runs()[static_cast<size_t>(k)].text);
+          beside = CollapseSpaces(before);
+          std::string_view v = strip_label(TrimBlanks(beside));
+          if (v.empty()) {
+            beside = CollapseSpaces(after);
+            v = TrimBlanks(beside);
+            for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"（", "）"}, {"(", ")"}, {"【", "】"}})
+              if (StartsWith(v, open) && v.size() >= open.size() + close.size() &&
+                  v.substr(v.size() - close.size()) == close)
+                v = TrimBlanks(v.substr(open.size(), v.size() - open.size() - close.size()));
+          }
+          if (!v.empty() && CountText(v).chars <= 80) nv = v;
         }
         AttachmentLink a;
         a.url = ResolveHref(base, std::string(hv));

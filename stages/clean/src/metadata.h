@@ -50,6 +50,10 @@ std::string DetectLanguage(const std::string& text, const std::string& declared)
 // does not parse.
 std::string ResolveHref(const std::string& base, const std::string& href);
 
+// True when `s`, blanks removed, is one of the labels of the 信息公开 fields (索引号, 发布机构,
+// 发文字号, 成文日期 …), the way an info table writes them in a cell of their own.
+bool IsFieldLabel(std::string_view s);
+
 // True when `s` (trimmed) is a whole 发文字号 such as 教财厅函〔2024〕6号 or 桂政发[2021]35号.
 bool IsDocumentNumber(std::string_view s);
 

@@ -11,11 +11,12 @@ bool IsWideCodePoint(uint32_t cp) {
          (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x20000 && cp <= 0x3FFFF);
 }
 
-std::string AttachmentType(std::string_view href) {
-  size_t cut = href.find_first_of("?#");
-  std::string_view path = href.substr(0, cut);
-  size_t slash = path.find_last_of('/');
-  std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+namespace {
+
+// The file type named by the extension of `name` ("" when it names no document type).
+std::string FileType(std::string_view name) {
+  size_t slash = name.find_last_of('/');
+  std::string_view base = slash == std::string_view::npos ? name : name.substr(slash + 1);
   size_t dot = base.find_last_of('.');
   if (dot == std::string_view::npos || dot + 1 >= base.size() || base.size() - dot > 6) return "";
   std::string ext(base.substr(dot + 1));
@@ -24,6 +25,28 @@ std::string AttachmentType(std::string_view href) {
                                  "ofd", "zip", "rar", "7z", "txt", "csv", "rtf", "ceb", "tif", "tiff"};
   for (const char* t : kTypes)
     if (ext == t) return ext;
+  return "";
+}
+
+}  // namespace
+
+std::string AttachmentType(std::string_view href) {
+  size_t cut = href.find_first_of("?#");
+  std::string type = FileType(href.substr(0, cut));
+  if (!type.empty() || cut == std::string_view::npos || href[cut] != '?') return type;
+  // Download scripts (downfile.jsp?filename=…, download.aspx?file=…) name the file in the query.
+  std::string_view query = href.substr(cut + 1);
+  query = query.substr(0, query.find('#'));
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view param = query.substr(0, amp);
+    if (size_t eq = param.find('='); eq != std::string_view::npos) {
+      type = FileType(param.substr(eq + 1));
+      if (!type.empty()) return type;
+    }
+    if (amp == std::string_view::npos) break;
+    query = query.substr(amp + 1);
+  }
   return "";
 }
 

@@ -31,6 +31,14 @@ TEST(BoilerplateTest, DropsCreditsPagersPromosAndTheRepeatedTitle) {
   EXPECT_EQ(notes.source, "无锡交警");
 }
 
+TEST(BoilerplateTest, DropsARepeatedSummarySeparatorRulesAndALeadingDocumentNumber) {
+  EXPECT_EQ(Filter({L("示教发〔2032〕3号"), L("今天上午，全市教育工作会议召开。"), L("今天上午，全市教育工作会议召开，部署全年工作。"),
+                    L("会议要求狠抓落实。"), L("------分隔线----------"), L("＝＝＝＝＝＝")}),
+            "今天上午，全市教育工作会议召开，部署全年工作。|会议要求狠抓落实。|");
+  // A first line that the next one does not repeat stays; so does a short rule inside a line.
+  EXPECT_EQ(Filter({L("各学校："), L("各学校要按时报送。"), L("分数线---见下表")}), "各学校：|各学校要按时报送。|分数线---见下表|");
+}
+
 TEST(BoilerplateTest, KeepsContentThatOnlyLooksLikeFurniture) {
   EXPECT_EQ(Filter({L("下届承办单位浙江大学接受会旗并合影"), L("4\t莫建国\t苍梧县教育局\t优秀教育工作者"), L("01"),
                  L("三、准考证打印"), L("市教育局公布了校外培训举报电话0774-3823199，欢迎社会各界监督。")}),

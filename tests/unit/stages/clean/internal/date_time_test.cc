@@ -26,6 +26,16 @@ TEST(DateTimeTest, Formats) {
   EXPECT_EQ(Parse("3 Mar 2031 10:20"), "2031-03-03T10:20:00+08:00");
 }
 
+TEST(DateTimeTest, WeekdayAndHalfOfTheDayBeforeTheTime) {
+  EXPECT_EQ(Parse("2032年3月5日 星期二 10:20"), "2032-03-05T10:20:00+08:00");
+  EXPECT_EQ(Parse("2032-03-05（周二）下午3:20"), "2032-03-05T15:20:00+08:00");
+  EXPECT_EQ(Parse("发布时间：2032年3月5日 上午9:05"), "2032-03-05T09:05:00+08:00");
+  EXPECT_EQ(Parse("2032-03-05 PM 3:20"), "2032-03-05T15:20:00+08:00");
+  EXPECT_EQ(Parse("2032-03-05 3:20 pm"), "2032-03-05T15:20:00+08:00");
+  EXPECT_EQ(Parse("2032-03-05 中午12:30"), "2032-03-05T12:30:00+08:00");
+  EXPECT_EQ(Parse("2032-03-05 星期二"), "2032-03-05");
+}
+
 TEST(DateTimeTest, PlaceholderTimesMeanTheDayOnly) {
   EXPECT_EQ(Parse("2007-08-20-23:59:59"), "2007-08-20");
   EXPECT_EQ(Parse("2012-06-24 00:00:00"), "2012-06-24");

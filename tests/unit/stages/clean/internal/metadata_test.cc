@@ -14,6 +14,14 @@ TEST(MetadataTest, DocumentNumbers) {
   EXPECT_FALSE(IsDocumentNumber("〔2021〕35号"));
 }
 
+TEST(MetadataTest, FieldLabels) {
+  EXPECT_TRUE(IsFieldLabel("索 引 号"));
+  EXPECT_TRUE(IsFieldLabel("发布机构"));
+  EXPECT_TRUE(IsFieldLabel("成文日期"));
+  EXPECT_FALSE(IsFieldLabel("浏览次数"));  // a counter, not a field of the notice
+  EXPECT_FALSE(IsFieldLabel("黄磊"));
+}
+
 TEST(MetadataTest, Language) {
   EXPECT_EQ(DetectLanguage("关于做好学生资助工作的通知", ""), "zh-Hans");
   EXPECT_EQ(DetectLanguage("關於做好學生資助工作的通知，這個問題們會處理", ""), "zh-Hant");

@@ -53,6 +53,11 @@ TEST(TextRenderTest, AttachmentTypes) {
   EXPECT_EQ(AttachmentType("./W0202504.docx"), "docx");
   EXPECT_EQ(AttachmentType("/a/t2024.html"), "");
   EXPECT_EQ(AttachmentType("/a/image.png"), "");
+  // Download scripts name the file in the query.
+  EXPECT_EQ(AttachmentType("/module/download/downfile.jsp?classid=0&filename=2032-biao.XLSX"), "xlsx");
+  EXPECT_EQ(AttachmentType("/down.aspx?file=a.pdf#page=2"), "pdf");
+  EXPECT_EQ(AttachmentType("/show.jsp?id=12&page=2"), "");
+  EXPECT_EQ(AttachmentType("/a/b.html#x?f=c.pdf"), "");
 }
 
 }  // namespace
