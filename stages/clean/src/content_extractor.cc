@@ -12,6 +12,7 @@
 #include "metadata.h"
 #include "normalize.h"
 #include "selector.h"
+#include "sluice/ascii.h"
 #include "text_render.h"
 
 namespace sluice::clean {
@@ -34,18 +35,12 @@ const std::vector<std::string>& BuiltinContainers() {
   return list;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string HostOf(std::string_view url) {
   size_t p = url.find("://");
   if (p == std::string_view::npos) return "";
   size_t b = p + 3;
   size_t e = url.find_first_of("/?#", b);
-  std::string host = Lower(url.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b));
+  std::string host = AsciiLower(url.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b));
   if (size_t at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
   if (size_t colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos) host.resize(colon);
   return host;
@@ -53,7 +48,7 @@ std::string HostOf(std::string_view url) {
 
 bool HostMatches(const std::string& host, const std::string& pattern) {
   if (pattern == "*") return true;
-  std::string p = Lower(pattern);
+  std::string p = AsciiLower(pattern);
   if (host == p) return true;
   return host.size() > p.size() && host.compare(host.size() - p.size(), p.size(), p) == 0 &&
          host[host.size() - p.size() - 1] == '.';

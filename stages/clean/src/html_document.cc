@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "sluice/ascii.h"
 #include "sluice/common/charset.h"
 
 namespace sluice::clean::internal {
@@ -80,12 +81,6 @@ bool IsSkippedTag(Tag t) {
   }
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool IsHidden(const xmlNode* node) {
   if (HtmlDocument::Attr(node, "hidden")) return true;
   if (const char* style = HtmlDocument::Attr(node, "style")) {
@@ -101,7 +96,7 @@ bool IsHidden(const xmlNode* node) {
       while (i < c.size() && std::isspace(static_cast<unsigned char>(c[i]))) ++i;
       size_t j = i;
       while (j < c.size() && !std::isspace(static_cast<unsigned char>(c[j]))) ++j;
-      std::string tok = Lower(c.substr(i, j - i));
+      std::string tok = AsciiLower(c.substr(i, j - i));
       if (tok == "hide" || tok == "hidden" || tok == "display-none" || tok == "d-none") return true;
       i = j;
     }
@@ -236,7 +231,7 @@ const char* HtmlDocument::Attr(const xmlNode* node, const char* name) {
 }
 
 std::string HtmlDocument::Meta(std::string_view name) const {
-  std::string key = Lower(name);
+  std::string key = AsciiLower(name);
   for (const auto& [k, v] : metas_)
     if (k == key) return v;
   return "";
@@ -299,7 +294,7 @@ void HtmlDocument::Walk() {
           for (const char* a : {"name", "property", "itemprop", "http-equiv"})
             if ((key = Attr(n, a)) != nullptr) break;
           if (key && content) {
-            std::string k = Lower(CollapseSpaces(key));
+            std::string k = AsciiLower(CollapseSpaces(key));
             if (k == "refresh") meta_refresh_ = true;
             metas_.emplace_back(std::move(k), CollapseSpaces(content));
           }
@@ -316,7 +311,7 @@ void HtmlDocument::Walk() {
           if (const char* h = Attr(n, "href"); h && base_href_.empty()) base_href_ = h;
           break;
         case Tag::kLink:
-          if (const char* rel = Attr(n, "rel"); rel && Lower(rel) == "canonical")
+          if (const char* rel = Attr(n, "rel"); rel && AsciiLower(rel) == "canonical")
             if (const char* h = Attr(n, "href"); h && canonical_.empty()) canonical_ = h;
           break;
         case Tag::kScript:

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "date_time.h"
+#include "sluice/ascii.h"
 
 namespace sluice::clean::internal {
 
@@ -57,12 +58,6 @@ constexpr LabelDef kLabels[] = {
     {"publish date", Field::kPubDate}, {"release date", Field::kPubDate}, {"posted", Field::kPubDate},
     {"updated", Field::kPubDateOther}, {"author", Field::kAuthor}, {"editor", Field::kAuthor},
 };
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -441,7 +436,7 @@ std::string DetectLanguage(const std::string& text, const std::string& declared)
   if (kana > 10 && kana * 5 > han) return "ja";
   if (hangul > han && hangul > latin) return "ko";
   if (han * 3 >= latin) return trad > simp ? "zh-Hant" : "zh-Hans";
-  std::string d = Lower(declared);
+  std::string d = AsciiLower(declared);
   if (!d.empty() && !StartsWith(d, "zh")) return std::string(TrimBlanks(declared));
   return "en";
 }
@@ -632,7 +627,7 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
     origin("site_domain", "meta:SiteDomain");
   } else if (size_t p = url.find("://"); p != std::string::npos) {
     size_t e = url.find_first_of("/?#", p + 3);
-    out->site_domain = Lower(url.substr(p + 3, e == std::string::npos ? std::string::npos : e - p - 3));
+    out->site_domain = AsciiLower(url.substr(p + 3, e == std::string::npos ? std::string::npos : e - p - 3));
     if (size_t at = out->site_domain.rfind('@'); at != std::string::npos) out->site_domain.erase(0, at + 1);
     if (!out->site_domain.empty()) origin("site_domain", "url");
   }
@@ -774,7 +769,7 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
         StripBlanks(t) == StripBlanks(out->title))
       return false;
     // What a CMS prints when the editor left the field empty (DedeCMS: 来源:未知 作者:admin).
-    const std::string lower = Lower(StripBlanks(t));
+    const std::string lower = AsciiLower(StripBlanks(t));
     for (std::string_view placeholder : {"未知", "不详", "暂无", "佚名", "匿名", "admin", "管理员", "unknown", "null", "none"})
       if (lower == placeholder) return false;
     return true;
