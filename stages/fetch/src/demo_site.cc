@@ -416,9 +416,11 @@ struct DemoSite::Impl : std::enable_shared_from_this<DemoSite::Impl> {
   // The running number of this run's first publication (see DemoSiteOptions).
   int64_t FirstPublication() const {
     if (opt.first_publication >= 0) return opt.first_publication;
-    constexpr int64_t k2025 = 1735689600;  // 2025-01-01T00:00:00Z
-    int64_t step_s = std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(opt.publish_every).count());
-    return std::max<int64_t>(0, (static_cast<int64_t>(time(nullptr)) - k2025) / step_s);
+    constexpr int64_t k2025Ms = 1735689600000;  // 2025-01-01T00:00:00Z
+    int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    int64_t step_ms = std::max<int64_t>(1, opt.publish_every.count());
+    return std::max<int64_t>(0, (now_ms - k2025Ms) / step_ms);
   }
 
   std::string Publish() {

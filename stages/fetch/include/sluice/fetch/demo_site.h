@@ -35,7 +35,7 @@ struct DemoSiteOptions {
   std::chrono::milliseconds publish_every{5000};  // 0 = never publish
   int max_published = 0;                          // stop after this many (0 = no limit)
   // Running number of the first notice this run publishes; it picks the notice's id, URL,
-  // template and wording. -1 = from the wall clock (publish_every steps since 2025-01-01), so a
+  // template and wording. -1 = from the wall clock (publish_every intervals since 2025-01-01), so a
   // demo site restarted later publishes notices no earlier run did and a pipeline that kept its
   // data directory still sees new notices arrive.
   int64_t first_publication = -1;
