@@ -321,6 +321,8 @@ class StoreImpl final : public DocumentStore, private WordVocabulary {
   void BindIndexColumns(const PreparedDoc& p, std::vector<std::string>* keep, std::vector<SqlParam>* params);
   Status ReplaceContent(const CurrentRow& cur, const PreparedDoc& p);
   Status WriteChildren(int64_t id, const PreparedDoc& p);
+  Status WriteLabels(int64_t id, const std::vector<StoredLabel>& labels);
+  Status RelabelIfChanged(int64_t id, const PreparedDoc& p, bool* relabeled);
   Status FtsInsert(int64_t id, const PreparedDoc& p);
   Status FtsDeleteCurrent(int64_t id);
   Status FlushFts();
@@ -460,13 +462,17 @@ Status StoreImpl::UpsertInBatch(const PreparedDoc& p, UpsertResult* result) {
   switch (Decide(&cur, p.content_hash, p.seen_us)) {
     case Action::kInsert:
       break;
-    case Action::kUnchanged:
+    case Action::kUnchanged: {
       if (p.seen_us > cur.last_seen_us) {
         SLUICE_RETURN_IF_ERROR(s_->Exec("UPDATE documents SET last_seen_us = ? WHERE id = ?",
                                         {SqlParam::Int(p.seen_us), SqlParam::Int(cur.id)}));
       }
-      *result = UpsertResult{cur.id, cur.version, UpsertResult::Outcome::kUnchanged};
+      bool relabeled = false;
+      SLUICE_RETURN_IF_ERROR(RelabelIfChanged(cur.id, p, &relabeled));
+      *result = UpsertResult{cur.id, cur.version,
+                             relabeled ? UpsertResult::Outcome::kRelabeled : UpsertResult::Outcome::kUnchanged};
       return Status::OK();
+    }
     case Action::kStale:
       *result = UpsertResult{cur.id, cur.version, UpsertResult::Outcome::kStale};
       return Status::OK();
@@ -630,20 +636,55 @@ Status StoreImpl::ReplaceContent(const CurrentRow& cur, const PreparedDoc& p) {
   return WriteChildren(cur.id, p);
 }
 
-Status StoreImpl::WriteChildren(int64_t id, const PreparedDoc& p) {
-  constexpr size_t kRowsPerStatement = 64;
-  for (size_t i = 0; i < p.labels.size(); i += kRowsPerStatement) {
-    size_t n = std::min(kRowsPerStatement, p.labels.size() - i);
+// Rows per multi-row INSERT: few statements per document, well under SQLite's 999 parameters.
+constexpr size_t kRowsPerStatement = 64;
+
+Status StoreImpl::WriteLabels(int64_t id, const std::vector<StoredLabel>& labels) {
+  for (size_t i = 0; i < labels.size(); i += kRowsPerStatement) {
+    size_t n = std::min(kRowsPerStatement, labels.size() - i);
     std::string sql = "INSERT INTO labels (doc_id, axis, value, score, classifier) VALUES ";
     std::vector<SqlParam> params;
     for (size_t k = 0; k < n; ++k) {
-      const StoredLabel& l = p.labels[i + k];
+      const StoredLabel& l = labels[i + k];
       sql += k ? ",(?,?,?,?,?)" : "(?,?,?,?,?)";
       params.insert(params.end(), {SqlParam::Int(id), SqlParam::Text(l.axis), SqlParam::Text(l.value),
                                    SqlParam::Real(l.score), SqlParam::Text(l.classifier)});
     }
     SLUICE_RETURN_IF_ERROR(s_->Exec(sql, params, nullptr));
   }
+  return Status::OK();
+}
+
+// Unchanged content: the labels are replaced when the incoming ones differ. A document with no
+// labels at all (a pipeline without a classify stage, a replay through a store-only pipeline)
+// leaves the stored labels alone rather than erasing them. Scores compare with a tolerance so a
+// value that went through the database's REAL compares equal to itself.
+Status StoreImpl::RelabelIfChanged(int64_t id, const PreparedDoc& p, bool* relabeled) {
+  *relabeled = false;
+  if (p.labels.empty()) return Status::OK();
+  std::vector<SqlRow> rows;
+  SLUICE_RETURN_IF_ERROR(s_->Exec("SELECT axis, value, classifier, score FROM labels WHERE doc_id = ?",
+                                  {SqlParam::Int(id)}, &rows));
+  // p.labels is in byte order of (axis, value, classifier); sorted here too rather than by the
+  // database, whose collation (PostgreSQL's locale) may order Chinese text differently.
+  std::vector<StoredLabel> stored;
+  for (const SqlRow& r : rows) stored.push_back(StoredLabel{r[0].AsText(), r[1].AsText(), r[3].AsDouble(), r[2].AsText()});
+  auto key = [](const StoredLabel& l) { return std::tie(l.axis, l.value, l.classifier); };
+  std::sort(stored.begin(), stored.end(), [&](const StoredLabel& a, const StoredLabel& b) { return key(a) < key(b); });
+  bool same = stored.size() == p.labels.size();
+  for (size_t i = 0; same && i < stored.size(); ++i) {
+    const StoredLabel& l = p.labels[i];
+    same = key(stored[i]) == key(l) && std::fabs(stored[i].score - l.score) <= 1e-9 * std::max(1.0, std::fabs(l.score));
+  }
+  if (same) return Status::OK();
+  SLUICE_RETURN_IF_ERROR(s_->Exec("DELETE FROM labels WHERE doc_id = ?", {SqlParam::Int(id)}));
+  SLUICE_RETURN_IF_ERROR(WriteLabels(id, p.labels));
+  *relabeled = true;
+  return Status::OK();
+}
+
+Status StoreImpl::WriteChildren(int64_t id, const PreparedDoc& p) {
+  SLUICE_RETURN_IF_ERROR(WriteLabels(id, p.labels));
   for (size_t i = 0; i < p.attachments.size(); i += kRowsPerStatement) {
     size_t n = std::min(kRowsPerStatement, p.attachments.size() - i);
     std::string sql = "INSERT INTO attachments (doc_id, position, name, url, type, size, sha256) VALUES ";

@@ -114,6 +114,9 @@ Status StoreStage::Process(v1::Document& doc) {
       case UpsertResult::Outcome::kUnchanged:
         counters_->Add("unchanged");
         break;
+      case UpsertResult::Outcome::kRelabeled:
+        counters_->Add("relabeled");
+        break;
       case UpsertResult::Outcome::kStale:
         counters_->Add("stale");
         break;

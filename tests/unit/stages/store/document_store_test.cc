@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -126,6 +127,51 @@ TEST_P(DocumentStoreTest, RedeliveryChangesNothing) {
   EXPECT_EQ(stats.documents, 1);
   EXPECT_EQ(stats.versions, 0);
   EXPECT_EQ(stats.labels, 2);
+}
+
+// A user adds or retrains a classifier and replays pages the store already has: the content is
+// the same, so no version, but the labels must become the new ones — and stay when a document
+// comes through a pipeline that labels nothing.
+TEST_P(DocumentStoreTest, ReclassifiedRedeliveryReplacesLabelsWithoutNewVersion) {
+  auto store = Open();
+  v1::Document doc = FixtureCorpus()[0];  // doc_type=意见 0.9, topic=教育改革 0.9
+  UpsertResult first = Put(*store, doc);
+  Commit(*store);
+
+  v1::Document relabeled = doc;
+  relabeled.mutable_labels(0)->set_score(0.42f);
+  testing::AddLabel(&relabeled, "topic", "教师队伍", 0.7f);
+  UpsertResult r = Put(*store, relabeled);
+  EXPECT_EQ(r.outcome, UpsertResult::Outcome::kRelabeled);
+  EXPECT_TRUE(r.unchanged());
+  EXPECT_EQ(r.doc_id, first.doc_id);
+  EXPECT_EQ(r.version, 1);
+  Commit(*store);
+  auto labels_of = [&] {
+    StoredDocument d;
+    EXPECT_TRUE(store->GetById(first.doc_id, &d).ok());
+    EXPECT_EQ(d.version, 1);
+    std::map<std::string, double> out;
+    for (const auto& l : d.labels) out[l.axis + "=" + l.value] = l.score;
+    return out;
+  };
+  std::map<std::string, double> want = {{"doc_type=意见", 0.42}, {"topic=教育改革", 0.9}, {"topic=教师队伍", 0.7}};
+  auto got = labels_of();
+  ASSERT_EQ(got.size(), want.size());
+  for (const auto& [k, v] : want) EXPECT_NEAR(got[k], v, 1e-6) << k;
+
+  // The same labels again (a plain redelivery): nothing to write.
+  EXPECT_EQ(Put(*store, relabeled).outcome, UpsertResult::Outcome::kUnchanged);
+  // No labels at all: the stored ones stay.
+  v1::Document bare = doc;
+  bare.clear_labels();
+  EXPECT_EQ(Put(*store, bare).outcome, UpsertResult::Outcome::kUnchanged);
+  Commit(*store);
+  EXPECT_EQ(labels_of().size(), 3u);
+  StoreStats stats;
+  ASSERT_TRUE(store->Stats(7, &stats).ok());
+  EXPECT_EQ(stats.versions, 0);
+  EXPECT_EQ(stats.labels, 3);
 }
 
 TEST_P(DocumentStoreTest, RedeliveryInsideOneBatch) {

@@ -9,7 +9,9 @@
 // column, attachments), so:
 //   * a new URL inserts version 1;
 //   * the same content again — a redelivery, or a recrawl of an unchanged page — writes nothing
-//     (a recrawl only advances last_seen) and reports `unchanged`;
+//     (a recrawl only advances last_seen) and reports `unchanged`; when it carries labels that
+//     differ from the stored ones (a classifier was added or retrained and the page replayed),
+//     the labels are replaced in place, no new version, and it reports `relabeled`;
 //   * changed content moves the current version's content into `versions` and stores the new
 //     content as version+1 in the same transaction;
 //   * content older than the current version (a late redelivery of a version already replaced;
@@ -76,11 +78,14 @@ int LatestSchemaVersion();
 bool PostgresBackendAvailable();
 
 struct UpsertResult {
-  enum class Outcome { kInserted, kNewVersion, kUnchanged, kStale };
+  enum class Outcome { kInserted, kNewVersion, kUnchanged, kRelabeled, kStale };
   int64_t doc_id = 0;
   int64_t version = 0;
   Outcome outcome = Outcome::kInserted;
-  bool unchanged() const { return outcome == Outcome::kUnchanged || outcome == Outcome::kStale; }
+  // The content (and so the version) is as it was; labels may have been replaced (kRelabeled).
+  bool unchanged() const {
+    return outcome == Outcome::kUnchanged || outcome == Outcome::kRelabeled || outcome == Outcome::kStale;
+  }
 };
 
 struct StoredLabel {
