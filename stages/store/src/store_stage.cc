@@ -3,52 +3,27 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "sluice/v1/document.pb.h"
+#include "store_location.h"
 
 namespace sluice::store {
 
 Status ReadStoreStageConfig(const StageContext& ctx, StoreStageConfig* out) {
   const Config& c = ctx.config;
   StoreStageConfig cfg;
-  std::string backend = c.GetEnum("backend", {"sqlite", "postgres"}, "sqlite");
-  cfg.store.backend = backend == "postgres" ? Backend::kPostgres : Backend::kSqlite;
-  std::string path = c.GetString("path", "");
-  std::string dsn = c.GetString("dsn", "");
-  std::string dsn_env = c.GetString("dsn_env", "");
+  bool bad = !ReadStoreLocation(c, [&](const std::string& p) { return ctx.ResolvePath(p); }, ctx.data_dir, &cfg.store);
   cfg.max_batch_bytes = c.GetBytes("max_batch_bytes", cfg.max_batch_bytes);
   cfg.store.busy_timeout = c.GetDuration("busy_timeout", std::chrono::milliseconds(5000));
   cfg.store.synchronous_full = c.GetEnum("synchronous", {"full", "normal"}, "full") == "full";
   cfg.store.max_index_bytes = static_cast<size_t>(c.GetBytes("max_index_bytes", 4 << 20));
-  bool bad = false;
   auto error = [&](const char* key, const std::string& msg) {
     c.AddError(key, msg);
     bad = true;
   };
   if (cfg.max_batch_bytes < 1) error("max_batch_bytes", "must be at least 1 byte");
-  if (cfg.store.backend == Backend::kSqlite) {
-    if (!path.empty()) {
-      cfg.store.path = ctx.ResolvePath(path);
-    } else if (!ctx.data_dir.empty()) {
-      cfg.store.path = ctx.data_dir + "/sluice.db";
-    } else {
-      error("path", "no path given and the pipeline has no data directory");
-    }
-    if (ctx.workers > 1) {
-      error("backend", "SQLite takes one writer: run the store with workers: 1, or use backend: postgres");
-    }
-  } else {
-    if (!dsn_env.empty()) {
-      const char* v = std::getenv(dsn_env.c_str());
-      if (!v || !*v) {
-        error("dsn_env", "environment variable " + dsn_env + " is not set");
-      } else {
-        dsn = v;
-      }
-    }
-    if (dsn.empty()) error("dsn", "backend postgres needs dsn (or dsn_env)");
-    cfg.store.dsn = dsn;
+  if (cfg.store.backend == Backend::kSqlite && ctx.workers > 1) {
+    error("backend", "SQLite takes one writer: run the store with workers: 1, or use backend: postgres");
   }
   cfg.store.segmenter = DefaultTextSegmenter();
   // A store without a database cannot start: report every error of the section now (the runner

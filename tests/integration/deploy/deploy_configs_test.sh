@@ -13,6 +13,7 @@ cd "$work"
 "$sluice" check                                         # the built-in default (deploy/configs/demo.yaml)
 "$sluice" check "$repo/deploy/configs/demo.yaml"
 "$sluice" check "$repo/deploy/configs/bureaus.yaml"
+"$sluice" check "$repo/deploy/configs/relabel.yaml"
 for f in "$repo/deploy/configs/compose.yaml" "$repo/deploy/k8s/pipeline.yaml"; do
   /usr/bin/python3 - "$f" "$repo" "$work" > "$work/$(basename "$f")" <<'PY'
 import sys, yaml
