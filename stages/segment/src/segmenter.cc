@@ -262,6 +262,7 @@ int32_t Tokenizer::ScanNumber(int32_t i, TokenKind* kind) const {
     multiplied = true;
     c = cur_.FoldedAt(i, &next, table_);
   }
+  if (c == U'届' && !multiplied) return next;  // 2026届 (graduates of 2026), as 二十届
   if (c >= 0 && !multiplied && IsTimeUnit(static_cast<char32_t>(c))) {
     // 2001年, 12月, 31日, 10时 — but not 3年级 (grade 3: 年级 is the word); 2024年度 (the
     // year a report, budget or award covers) is one date, as bureau documents write it.

@@ -93,6 +93,7 @@ TEST_F(SegmenterTest, NumbersAndDates) {
 TEST_F(SegmenterTest, OrdinalsWithBatchTermAndPeriod) {
   EXPECT_EQ(Seg("第十二批和第三届"), "第十二批 和 第三届");
   EXPECT_EQ(Seg("二十届"), "二十届");              // 二 + 十届
+  EXPECT_EQ(Seg("2026届和３届", true), "2026届/number 和/word ３届/number");
   EXPECT_EQ(Seg("第二批次"), "第 二 批次");         // 批次 is the word
   EXPECT_EQ(Seg("第二十大"), "第 二十大");          // lexicon words are not merged
   EXPECT_EQ(Seg("批和届"), "批 和 届");
