@@ -136,6 +136,7 @@ class Tokenizer {
   void ApplyHmm(std::vector<Span>& spans);
   void SplitNames(std::vector<Span>& spans);
   void MergeNumerals(std::vector<Span>& spans);
+  void MergeOrdinals(std::vector<Span>& spans);
 
   int32_t ScanNumber(int32_t i, TokenKind* kind) const;
   int32_t ScanLatin(int32_t i, TokenKind* kind) const;
@@ -261,9 +262,15 @@ int32_t Tokenizer::ScanNumber(int32_t i, TokenKind* kind) const {
     multiplied = true;
     c = cur_.FoldedAt(i, &next, table_);
   }
+  if (c == U'届' && !multiplied) return next;  // 2026届 (graduates of 2026), as 二十届
   if (c >= 0 && !multiplied && IsTimeUnit(static_cast<char32_t>(c))) {
-    // 2001年, 12月, 31日, 10时 — but not 3年级 (grade 3: 年级 is the word).
+    // 2001年, 12月, 31日, 10时 — but not 3年级 (grade 3: 年级 is the word); 2024年度 (the
+    // year a report, budget or award covers) is one date, as bureau documents write it.
     const int32_t c2 = cur_.FoldedAt(next, &after, table_);
+    if (c == U'年' && c2 == U'度') {
+      *kind = TokenKind::kDate;
+      return after;
+    }
     if (!(c == U'年' && c2 == U'级')) {
       *kind = TokenKind::kDate;
       return next;
@@ -687,6 +694,12 @@ void Tokenizer::MergeNumerals(std::vector<Span>& spans) {
       out.back().kind = TokenKind::kDate;
       continue;
     }
+    if (!out.empty() && out.back().kind == TokenKind::kNumber && sp.e - sp.b == 2 && h[sp.b] == U'年' &&
+        h[sp.b + 1] == U'度') {
+      out.back().e = sp.e;  // 二〇二四年度, as 2024年度
+      out.back().kind = TokenKind::kDate;
+      continue;
+    }
     Span copy = sp;
     if (all_numerals(sp)) {
       copy.kind = TokenKind::kNumber;
@@ -695,6 +708,53 @@ void Tokenizer::MergeNumerals(std::vector<Span>& spans) {
       copy.kind = TokenKind::kDate;  // a dictionary word such as 十二月
     }
     out.push_back(copy);
+  }
+  spans.swap(out);
+  MergeOrdinals(spans);
+}
+
+// An ordinal with 批/届/期 is one word, as the base dictionary lists the common ones (第二批,
+// 第十届, 第一期): 第 + Chinese numerals + 批 → 第十二批, and 二 + 十届 → 二十届, however the
+// path cut it.
+void Tokenizer::MergeOrdinals(std::vector<Span>& spans) {
+  const char32_t* h = scratch_.han.data();
+  auto ordinal_begin = [&](size_t end_index) -> ptrdiff_t {
+    // Index of the span where 第 + numerals ending at spans[end_index] begins, or -1.
+    const Span& last = spans[end_index];
+    if (last.flags & kWordLexicon) return -1;
+    uint32_t k = last.e;
+    while (k > last.b && IsHanNumeral(h[k - 1])) --k;
+    if (k == last.e) return -1;
+    if (k > last.b) return (k - 1 == last.b && h[last.b] == U'第') ? static_cast<ptrdiff_t>(end_index) : -1;
+    if (end_index == 0) return -1;
+    const Span& prev = spans[end_index - 1];
+    return (prev.e - prev.b == 1 && h[prev.b] == U'第') ? static_cast<ptrdiff_t>(end_index - 1) : -1;
+  };
+  std::vector<Span>& out = scratch_.work;
+  out.clear();
+  for (size_t i = 0; i < spans.size(); ++i) {
+    const Span& sp = spans[i];
+    const char32_t c = h[sp.b];
+    if (i > 0 && sp.e - sp.b == 1 && (c == U'批' || c == U'届' || c == U'期') && !(sp.flags & kWordLexicon)) {
+      const ptrdiff_t begin = ordinal_begin(i - 1);
+      if (begin >= 0) {
+        if (begin < static_cast<ptrdiff_t>(i) - 1) out.pop_back();
+        out.back() = Span{spans[static_cast<size_t>(begin)].b, sp.e, 0, TokenKind::kWord};
+        continue;
+      }
+    }
+    // A number cut before a dictionary word of numerals + 届/批/期: 二 + 十届 → 二十届.
+    const char32_t last = h[sp.e - 1];
+    if (!out.empty() && out.back().kind == TokenKind::kNumber && out.back().e == sp.b && sp.e - sp.b >= 2 &&
+        (last == U'批' || last == U'届' || last == U'期') && !(sp.flags & kWordLexicon)) {
+      bool numerals = true;
+      for (uint32_t k = sp.b; k + 1 < sp.e; ++k) numerals &= IsHanNumeral(h[k]);
+      if (numerals) {
+        out.back() = Span{out.back().b, sp.e, 0, TokenKind::kWord};
+        continue;
+      }
+    }
+    out.push_back(sp);
   }
   spans.swap(out);
 }

@@ -1,6 +1,9 @@
 // Tests stages/segment/lexicon/education.txt with the shipped resources: every lexicon term comes
 // out whole, in isolation and in the sentences of data/education_sentences.txt (our own
-// bureau-notice sentences), and the ordinary words next to the terms are not swallowed.
+// bureau-notice sentences), and the ordinary words next to the terms are not swallowed. The
+// held-out sets data/education_heldout*.txt (fully segmented sentences written apart from the
+// lexicon) check the same on text the lexicon was not written from, plus a floor on whole-sentence
+// agreement with their gold segmentation.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -91,13 +94,26 @@ struct Sentence {
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> groups;  // {a b c}
 };
 
-bool ParseSentence(const std::string& line, int line_no, Sentence* out, std::string* error) {
+// In a fully segmented line (`segmented`), spaces outside {..} separate the gold words and are
+// removed; *gold receives the gold words' spans.
+bool ParseSentence(const std::string& line, int line_no, Sentence* out, std::string* error, bool segmented = false,
+                   std::vector<std::pair<uint32_t, uint32_t>>* gold = nullptr) {
   out->line = line_no;
   enum { kText, kTerm, kGroup } mode = kText;
   uint32_t start = 0;
+  uint32_t word_start = 0;
+  auto end_word = [&](uint32_t at) {
+    if (gold != nullptr && at > word_start) gold->push_back({word_start, at});
+    word_start = at;
+  };
   for (size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
     const uint32_t at = static_cast<uint32_t>(out->text.size());
+    if (segmented && c == ' ' && mode != kGroup) {
+      end_word(at);
+      continue;
+    }
+    if (segmented && c == ' ' && mode == kGroup) end_word(at);
     if (c == '[' && mode == kText) {
       mode = kTerm;
       start = at;
@@ -119,6 +135,7 @@ bool ParseSentence(const std::string& line, int line_no, Sentence* out, std::str
       out->text.push_back(c);
     }
   }
+  end_word(static_cast<uint32_t>(out->text.size()));
   if (mode != kText) *error = "unterminated markup";
   return mode == kText;
 }
@@ -174,6 +191,57 @@ TEST_F(EducationLexiconTest, BureauNoticeSentences) {
   EXPECT_GE(sentences, 100);
   EXPECT_GE(checked_terms, 250);
 }
+
+// The held-out sets: every [term] is one token, every {trap} word comes out as written, and most
+// sentences agree with the gold segmentation word for word (the rest differ in ordinary words:
+// 不 少于, 相结合, 三 岁 — see the README's "Domain sentences").
+void CheckHeldOut(const Segmenter& seg, const std::string& file, double min_exact, size_t min_sentences) {
+  std::istringstream in(sluice::testing::ReadFile(sluice::testing::SourceDir() + "/tests/unit/stages/segment/data/" + file));
+  std::string line;
+  int line_no = 0;
+  size_t sentences = 0;
+  size_t exact = 0;
+  size_t terms = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    Sentence s;
+    std::string error;
+    std::vector<std::pair<uint32_t, uint32_t>> gold;
+    ASSERT_TRUE(ParseSentence(line, line_no, &s, &error, /*segmented=*/true, &gold)) << file << ":" << line_no << ": " << error;
+    ++sentences;
+    std::vector<Token> tokens;
+    ASSERT_TRUE(seg.Segment(s.text, &tokens).ok());
+    std::vector<std::pair<uint32_t, uint32_t>> got;
+    std::string joined;
+    for (const Token& t : tokens) {
+      got.push_back({t.begin, t.end});
+      if (!joined.empty()) joined += ' ';
+      joined += s.text.substr(t.begin, t.end - t.begin);
+    }
+    const std::set<std::pair<uint32_t, uint32_t>> spans(got.begin(), got.end());
+    exact += got == gold;
+    for (const auto& [b, e] : s.terms) {
+      ++terms;
+      EXPECT_TRUE(spans.count({b, e})) << file << ":" << line_no << ": " << s.text.substr(b, e - b)
+                                       << " split or merged: " << joined;
+    }
+    for (const auto& group : s.groups) {
+      for (const auto& [b, e] : group) {
+        EXPECT_TRUE(spans.count({b, e})) << file << ":" << line_no << ": expected word " << s.text.substr(b, e - b)
+                                         << ": " << joined;
+      }
+    }
+  }
+  EXPECT_GE(sentences, min_sentences) << file;
+  EXPECT_GE(terms, sentences) << file;
+  EXPECT_GE(static_cast<double>(exact), min_exact * static_cast<double>(sentences))
+      << file << ": " << exact << " of " << sentences << " sentences match the gold segmentation";
+}
+
+TEST_F(EducationLexiconTest, HeldOutSentences) { CheckHeldOut(*seg_, "education_heldout.txt", 0.85, 150); }
+
+TEST_F(EducationLexiconTest, SecondHeldOutSentences) { CheckHeldOut(*seg_, "education_heldout2.txt", 0.85, 50); }
 
 }  // namespace
 }  // namespace sluice::segment

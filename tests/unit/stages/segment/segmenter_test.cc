@@ -39,7 +39,8 @@ class SegmenterTest : public ::testing::Test {
     WriteFile(dir_.File("base.txt"),
               "研究 5000 vn\n研究生 800 n\n生命 3000 n\n命 500 n\n的 100000 uj\n起源 900 n\n"
               "我 50000 r\n来到 3000 v\n北京 9000 ns\n清华大学 2000 nt\n清华 1000 nz\n大学 8000 n\n"
-              "说 40000 v\n年 20000 m\n三十 800 m\n一 90000 m\n十二月 300 t\n人 60000 n\n");
+              "说 40000 v\n年 20000 m\n三十 800 m\n一 90000 m\n十二月 300 t\n人 60000 n\n"
+              "年度 300 n\n十届 100 m\n批次 100 n\n");
     WriteFile(dir_.File("lex.txt"), "# name: t\n# version: 1\n十五五\n二十大\n");
     DictionaryOptions o;
     o.base_path = dir_.File("base.txt");
@@ -85,6 +86,17 @@ TEST_F(SegmenterTest, NumbersAndDates) {
   EXPECT_EQ(Seg("十五五规划和二十大", true), "十五五/word 规/word 划/word 和/word 二十大/word");
   EXPECT_EQ(Seg("5G和3D", true), "5G/latin 和/word 3D/latin");
   EXPECT_EQ(Seg("○", true), "○/other");
+  // The year a report or award covers: 2024年度 is one date, in digits and in numerals.
+  EXPECT_EQ(Seg("2024年度和二〇二四年度", true), "2024年度/date 和/word 二〇二四年度/date");
+}
+
+TEST_F(SegmenterTest, OrdinalsWithBatchTermAndPeriod) {
+  EXPECT_EQ(Seg("第十二批和第三届"), "第十二批 和 第三届");
+  EXPECT_EQ(Seg("二十届"), "二十届");              // 二 + 十届
+  EXPECT_EQ(Seg("2026届和３届", true), "2026届/number 和/word ３届/number");
+  EXPECT_EQ(Seg("第二批次"), "第 二 批次");         // 批次 is the word
+  EXPECT_EQ(Seg("第二十大"), "第 二十大");          // lexicon words are not merged
+  EXPECT_EQ(Seg("批和届"), "批 和 届");
 }
 
 TEST_F(SegmenterTest, LatinUrlsAndEmail) {
