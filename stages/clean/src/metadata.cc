@@ -219,7 +219,8 @@ std::vector<Hit> ScanLabels(const HtmlDocument& doc, const std::vector<Segment>&
             best_start = 0;
           }
       }
-      if (best && IsLabelBoundary(TrimBlanks(head.substr(0, best_start))))
+      // Untrimmed: the blank in 作者：张三 来源：… is what separates the label from the value before it.
+      if (best && IsLabelBoundary(head.substr(0, best_start)))
         found.push_back(Pos{best_start, p + colon_len, best});
       p += colon_len - 1;
     }
