@@ -74,6 +74,8 @@ bool EndsWithLabel(std::string_view head, std::string_view label) {
   return true;
 }
 
+bool IsHanCodePoint(uint32_t cp) { return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0x20000 && cp <= 0x2FFFF); }
+
 // A run of text between big gaps (U+3000, tabs, line breaks, two or more blanks).
 struct Segment {
   std::string_view text;
@@ -106,7 +108,10 @@ std::vector<Segment> BuildSegments(const HtmlDocument& doc) {
         if (cp == 0x3000 || cp == '\t' || cp == '\n' || cp == '\r') gap = true;
         continue;
       }
-      if (blanks >= 2 || gap) {
+      // A lone character before the gap is half of a spaced-out label (标　　题：, 日　　期：).
+      size_t lone = start;
+      const bool spaced_label = blank_start > start && IsHanCodePoint(NextCodePoint(t, lone)) && lone == blank_start;
+      if ((blanks >= 2 || gap) && !spaced_label) {
         emit(start, blank_start);
         start = at;
       }
@@ -503,6 +508,23 @@ TitleResult FindTitle(const HtmlDocument& doc, int body_start, const std::vector
   if (r.title.empty() && !meta.empty()) {
     r.title = meta;
     r.origin = "meta:ArticleTitle";
+  }
+  if (r.title.empty() && body_start >= 0) {
+    // A 政务公开 info grid above the text names the document (标题：… beside 发文字号：…), while
+    // <title> is often only the column or the site: the grid is the publisher's own statement.
+    std::vector<Segment> above = BuildSegments(doc);
+    above.erase(std::find_if(above.begin(), above.end(), [&](const Segment& s) { return s.elem >= body_start; }),
+                above.end());
+    bool grid = false;
+    std::string labelled;
+    for (const Hit& h : ScanLabels(doc, above)) {
+      if (h.field == Field::kDocNo || h.field == Field::kIndex) grid = true;
+      if (h.field == Field::kTitle && h.label != "名称" && CountText(h.value).chars >= 6) labelled = h.value;
+    }
+    if (grid && !labelled.empty()) {
+      r.title = labelled;
+      r.origin = "line:标题";
+    }
   }
   const std::string page_title = doc.title();
   const std::string main_part = MainTitlePart(page_title);
