@@ -758,6 +758,22 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
     DateTime dt;
     if (DateFromUrl(url, &dt)) dates.push_back(DateCandidate{dt, "url"});
   }
+  {
+    // Last resort, the day under the signature: the notice was issued then, and a page that
+    // prints no date elsewhere published it no earlier.
+    std::string_view text = out->text;
+    for (int n = 0; n < 3 && !text.empty(); ++n) {
+      size_t nl = text.rfind('\n');
+      std::string_view line = TrimBlanks(nl == std::string_view::npos ? text : text.substr(nl + 1));
+      text = nl == std::string_view::npos ? std::string_view() : text.substr(0, nl);
+      DateTime dt;
+      if (line.empty() || CountText(line).chars > 20) continue;
+      if (NumeralDateLine(line, &dt) || (IsDateLine(line) && FindDateTime(line, &dt) && dt.has_year)) {
+        dates.push_back(DateCandidate{dt, "signature"});
+        break;
+      }
+    }
+  }
   const DateCandidate* chosen = nullptr;
   for (const DateCandidate& c : dates)
     if (c.dt.has_year) {
