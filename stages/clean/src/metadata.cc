@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <string_view>
 
 #include "date_time.h"
@@ -867,15 +868,24 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
       }
     }
   }
-  if (out->publisher.empty() && date_segment >= 0 && date_segment + 1 < static_cast<int>(segments.size())) {
-    // The outlet named beside the date in the header (2019-09-26 10:56 证券时报网).
-    const Segment& next = segments[static_cast<size_t>(date_segment) + 1];
-    std::string_view t = next.text;
-    int chars = CountText(t).chars;
-    bool digits = std::any_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-    if (next.elem < zone_end && next.elem - segments[static_cast<size_t>(date_segment)].elem <= 3 && chars >= 2 &&
-        chars <= 12 && !digits && !Contains(t, "：") && !Contains(t, ":") && !IsFurniturePhrase(t)) {
-      out->publisher = std::string(t);
+  if (out->publisher.empty() && date_segment >= 0) {
+    // The outlet named beside the date in the header: after it (2019-09-26 10:56 证券时报网), or
+    // before it between the title and the date (丰源市教育局　2034-07-08 09:15).
+    const Segment& date = segments[static_cast<size_t>(date_segment)];
+    auto outlet = [&](const Segment& s) {
+      std::string_view t = s.text;
+      int chars = CountText(t).chars;
+      bool digits = std::any_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+      return s.elem < zone_end && std::abs(s.elem - date.elem) <= 3 && chars >= 2 && chars <= 12 &&
+             !digits && !Contains(t, "：") && !Contains(t, ":") && !IsFurniturePhrase(t);
+    };
+    const size_t d = static_cast<size_t>(date_segment);
+    if (d + 1 < segments.size() && outlet(segments[d + 1])) {
+      out->publisher = std::string(segments[d + 1].text);
+      origin("publisher", "header");
+    } else if (d > 0 && !segments[d - 1].in_link && segments[d - 1].elem >= doc.element(zone_begin).end &&
+               outlet(segments[d - 1])) {
+      out->publisher = std::string(segments[d - 1].text);
       origin("publisher", "header");
     }
   }
