@@ -25,7 +25,7 @@ constexpr LabelDef kLabels[] = {
     {"来源", Field::kSource}, {"信息来源", Field::kSource}, {"来源于", Field::kSource}, {"文章来源", Field::kSource},
     {"稿件来源", Field::kSource}, {"新闻来源", Field::kSource}, {"内容来源", Field::kSource},
     {"出处", Field::kSource}, {"文章出处", Field::kSource}, {"稿源", Field::kSource}, {"供稿", Field::kSource},
-    {"供稿单位", Field::kSource}, {"信息提供", Field::kSource}, {"发布部门", Field::kIssuer},
+    {"供稿单位", Field::kSource}, {"信息提供", Field::kSource}, {"发布者", Field::kSource}, {"发布部门", Field::kIssuer},
     {"发布机构", Field::kIssuer}, {"发文机构", Field::kIssuer}, {"发文机关", Field::kIssuer},
     {"发布单位", Field::kIssuer}, {"发文单位", Field::kIssuer}, {"制发机关", Field::kIssuer},
     {"发文字号", Field::kDocNo}, {"文号", Field::kDocNo}, {"发文号", Field::kDocNo}, {"文件编号", Field::kDocNo},
