@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "date_time.h"
 #include "metadata.h"
+#include "sluice/ascii.h"
 
 namespace sluice::clean::internal {
 
@@ -191,6 +193,15 @@ bool MatchLabel(std::string_view text, const std::vector<std::string_view>& labe
 }
 
 bool IsMetaLine(std::string_view text) {
+  // A blog's byline: the comma belongs to the date (Posted on March 5, 2024 by Admin).
+  if (text.size() <= 80 && text.find_first_of(".!?;") == std::string_view::npos) {
+    std::string_view t = TrimBlanks(text);
+    for (std::string_view lead : {"posted on ", "posted by ", "published on ", "published by ", "updated on "}) {
+      DateTime dt;
+      if (t.size() > lead.size() && AsciiLower(std::string(t.substr(0, lead.size()))) == lead && FindDateTime(t, &dt))
+        return true;
+    }
+  }
   if (!ContainsDate(text) || HasSentencePunct(text)) return false;
   for (std::string_view label : {"来源", "发布", "时间", "日期", "作者", "浏览", "点击", "编辑", "出处", "稿源", "供稿", "來源", "發布", "發佈", "時間",
                                   "Source:", "Updated:", "Published:", "Posted:", "Date:", "Editor:", "Author:"})
