@@ -192,6 +192,25 @@ bool MatchLabel(std::string_view text, const std::vector<std::string_view>& labe
   return false;
 }
 
+// The size a download list prints after the name (统计模板（2.1MB）, 报表.wps (123KB), 表[56K]) is
+// not part of the file's name.
+std::string_view StripFileSize(std::string_view v) {
+  std::string_view t = TrimBlanks(v);
+  for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"（", "）"}, {"(", ")"}, {"[", "]"}}) {
+    if (t.size() < close.size() || t.substr(t.size() - close.size()) != close) continue;
+    size_t o = t.rfind(open);
+    if (o == std::string_view::npos || o == 0) continue;
+    std::string_view inner = TrimBlanks(t.substr(o + open.size(), t.size() - close.size() - o - open.size()));
+    size_t k = 0;
+    while (k < inner.size() && (std::isdigit(static_cast<unsigned char>(inner[k])) || inner[k] == '.')) ++k;
+    if (k == 0) continue;
+    std::string unit = AsciiLower(std::string(TrimBlanks(inner.substr(k))));
+    for (std::string_view u : {"b", "k", "kb", "m", "mb", "g", "gb", "字节"})
+      if (unit == u) return TrimBlanks(t.substr(0, o));
+  }
+  return v;
+}
+
 bool IsMetaLine(std::string_view text) {
   // A blog's byline: the comma belongs to the date (Posted on March 5, 2024 by Admin).
   if (text.size() <= 80 && text.find_first_of(".!?;") == std::string_view::npos) {
@@ -281,6 +300,9 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
     std::string_view t = l.text;
     int own = l.chars - l.link_chars;
     // Attachment link lines (the links are metadata, not text).
+    // A size after the link (1. 报表.wps (123KB)) is the list's, like its number.
+    if (l.attachment && StripFileSize(t).size() < TrimBlanks(t).size())
+      own -= CountText(TrimBlanks(t).substr(StripFileSize(t).size())).chars;
     if (l.attachment && (own <= 8 || StartsWith(TrimBlanks(t), "附件"))) {
       drop[i] = 1;
       continue;

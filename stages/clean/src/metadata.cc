@@ -1049,6 +1049,7 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
           }
           if (!v.empty() && CountText(v).chars <= 80) nv = v;
         }
+        nv = StripFileSize(nv);
         AttachmentLink a;
         a.url = ResolveHref(base, std::string(hv));
         a.name = nv.empty() ? a.url.substr(a.url.find_last_of('/') + 1) : std::string(nv);
