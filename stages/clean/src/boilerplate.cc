@@ -221,7 +221,12 @@ bool IsMetaLine(std::string_view text) {
         return true;
     }
   }
-  if (!ContainsDate(text) || HasSentencePunct(text)) return false;
+  // English dates spell the month (Date: 14 November 2034).
+  auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+  DateTime english;
+  const bool dated = ContainsDate(text) || (text.size() <= 120 && std::any_of(text.begin(), text.end(), letter) &&
+                                            FindDateTime(text, &english));
+  if (!dated || HasSentencePunct(text)) return false;
   for (std::string_view label : {"来源", "发布", "时间", "日期", "作者", "浏览", "点击", "编辑", "出处", "稿源", "供稿", "來源", "發布", "發佈", "時間",
                                   "Source:", "Updated:", "Published:", "Posted:", "Date:", "Editor:", "Author:"})
     if (Contains(text, label)) return true;
