@@ -417,6 +417,14 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
     }
     break;
   }
+  // A reposted WeChat article opens with the account's prompt to follow it (点击上方蓝字关注我们).
+  for (size_t i = 0, seen = 0; i < n && seen < 2; ++i) {
+    if (drop[i]) continue;
+    ++seen;
+    std::string_view t = in[i].text;
+    if (in[i].chars <= 30 && Contains(t, "关注") && (Contains(t, "蓝字") || Contains(t, "点击上方")))
+      drop[i] = 1;
+  }
   // The title repeated as the first line(s), and date/source lines above the text.
   std::string want = StripBlanks(title);
   size_t first = 0;
