@@ -312,6 +312,17 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
       drop[i] = 1;
       continue;
     }
+    // A row of a download table (1 | 申报指南 | 86KB | 下载) is the attachment, not text; so is the
+    // table's header row right above it (序号 | 附件名称 | 大小 | 下载).
+    if (l.attachment && Contains(t, "\t") && own <= 60 && !HasSentencePunct(t)) {
+      drop[i] = 1;
+      size_t h = i;
+      while (h > 0 && drop[h - 1]) --h;
+      if (h > 0 && !in[h - 1].attachment && Contains(in[h - 1].text, "\t") && in[h - 1].chars <= 30 &&
+          (Contains(in[h - 1].text, "附件") || Contains(in[h - 1].text, "下载") || Contains(in[h - 1].text, "文件")))
+        drop[h - 1] = 1;
+      continue;
+    }
     if (l.chars < 50 && IsFurniturePhrase(t)) {
       drop[i] = 1;
       continue;

@@ -1053,6 +1053,25 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
                 v = TrimBlanks(v.substr(open.size(), v.size() - open.size() - close.size()));
           }
           if (!v.empty() && CountText(v).chars <= 80) nv = v;
+          // A download table (序号 | 附件名称 | 大小 | 下载): the name is another cell of the row —
+          // the longest one that is more than a number or a size.
+          const int row = b.parent;
+          if (v.empty() && (b.tag == Tag::kTd || b.tag == Tag::kTh) && row >= 0 &&
+              doc.element(row).tag == Tag::kTr) {
+            std::string name;
+            for (int c = row + 1; c < doc.element(row).end; c = doc.element(c).end) {
+              if (c == e.block || (doc.element(c).tag != Tag::kTd && doc.element(c).tag != Tag::kTh)) continue;
+              std::string cell = ElementText(doc, c);
+              std::string_view cv = StripFileSize(TrimBlanks(cell));
+              auto digit = [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) || ch == '.'; };
+              if (!std::all_of(cv.begin(), cv.end(), digit) && CountText(cv).chars > CountText(name).chars)
+                name = std::string(cv);
+            }
+            if (!name.empty() && CountText(name).chars <= 80) {
+              beside = std::move(name);
+              nv = beside;
+            }
+          }
         }
         nv = StripFileSize(nv);
         AttachmentLink a;
