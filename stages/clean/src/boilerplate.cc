@@ -215,7 +215,7 @@ bool IsMetaLine(std::string_view text) {
   // A blog's byline: the comma belongs to the date (Posted on March 5, 2024 by Admin).
   if (text.size() <= 80 && text.find_first_of(".!?;") == std::string_view::npos) {
     std::string_view t = TrimBlanks(text);
-    for (std::string_view lead : {"posted on ", "posted by ", "published on ", "published by ", "updated on "}) {
+    for (std::string_view lead : {"posted on ", "posted by ", "published on ", "published by ", "updated on ", "by "}) {
       DateTime dt;
       if (t.size() > lead.size() && AsciiLower(std::string(t.substr(0, lead.size()))) == lead && FindDateTime(t, &dt))
         return true;
