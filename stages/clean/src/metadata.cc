@@ -90,9 +90,11 @@ struct Segment {
   bool in_link = false;
 };
 
-std::vector<Segment> BuildSegments(const HtmlDocument& doc) {
+// The segments of the text runs of elements before `elem_limit` (all by default).
+std::vector<Segment> BuildSegments(const HtmlDocument& doc, int elem_limit = -1) {
   std::vector<Segment> out;
   for (const TextRun& r : doc.runs()) {
+    if (elem_limit >= 0 && r.elem >= elem_limit) break;
     std::string_view t = r.text;
     size_t i = 0, start = 0;
     int blanks = 0;
@@ -518,9 +520,16 @@ TitleResult FindTitle(const HtmlDocument& doc, int body_start, const std::vector
   if (r.title.empty() && body_start >= 0) {
     // A 政务公开 info grid above the text names the document (标题：… beside 发文字号：…), while
     // <title> is often only the column or the site: the grid is the publisher's own statement.
-    std::vector<Segment> above = BuildSegments(doc);
-    above.erase(std::find_if(above.begin(), above.end(), [&](const Segment& s) { return s.elem >= body_start; }),
-                above.end());
+    bool named = false;  // a cheap look before the scan: most pages have no such label
+    for (const TextRun& run : doc.runs()) {
+      if (run.elem >= body_start) break;
+      if (Contains(run.text, "题") || Contains(run.text, "題") || Contains(run.text, "名称")) {
+        named = true;
+        break;
+      }
+    }
+    std::vector<Segment> above;
+    if (named) above = BuildSegments(doc, body_start);
     bool grid = false;
     std::string labelled;
     for (const Hit& h : ScanLabels(doc, above)) {
