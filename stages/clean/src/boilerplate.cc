@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "date_time.h"
 #include "metadata.h"
+#include "sluice/ascii.h"
 
 namespace sluice::clean::internal {
 
@@ -190,8 +192,41 @@ bool MatchLabel(std::string_view text, const std::vector<std::string_view>& labe
   return false;
 }
 
+// The size a download list prints after the name (统计模板（2.1MB）, 报表.wps (123KB), 表[56K]) is
+// not part of the file's name.
+std::string_view StripFileSize(std::string_view v) {
+  std::string_view t = TrimBlanks(v);
+  for (auto [open, close] : {std::pair<std::string_view, std::string_view>{"（", "）"}, {"(", ")"}, {"[", "]"}}) {
+    if (t.size() < close.size() || t.substr(t.size() - close.size()) != close) continue;
+    size_t o = t.rfind(open);
+    if (o == std::string_view::npos || o == 0) continue;
+    std::string_view inner = TrimBlanks(t.substr(o + open.size(), t.size() - close.size() - o - open.size()));
+    size_t k = 0;
+    while (k < inner.size() && (std::isdigit(static_cast<unsigned char>(inner[k])) || inner[k] == '.')) ++k;
+    if (k == 0) continue;
+    std::string unit = AsciiLower(std::string(TrimBlanks(inner.substr(k))));
+    for (std::string_view u : {"b", "k", "kb", "m", "mb", "g", "gb", "字节"})
+      if (unit == u) return TrimBlanks(t.substr(0, o));
+  }
+  return v;
+}
+
 bool IsMetaLine(std::string_view text) {
-  if (!ContainsDate(text) || HasSentencePunct(text)) return false;
+  // A blog's byline: the comma belongs to the date (Posted on March 5, 2024 by Admin).
+  if (text.size() <= 80 && text.find_first_of(".!?;") == std::string_view::npos) {
+    std::string_view t = TrimBlanks(text);
+    for (std::string_view lead : {"posted on ", "posted by ", "published on ", "published by ", "updated on ", "by "}) {
+      DateTime dt;
+      if (t.size() > lead.size() && AsciiLower(std::string(t.substr(0, lead.size()))) == lead && FindDateTime(t, &dt))
+        return true;
+    }
+  }
+  // English dates spell the month (Date: 14 November 2034).
+  auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+  DateTime english;
+  const bool dated = ContainsDate(text) || (text.size() <= 120 && std::any_of(text.begin(), text.end(), letter) &&
+                                            FindDateTime(text, &english));
+  if (!dated || HasSentencePunct(text)) return false;
   for (std::string_view label : {"来源", "发布", "时间", "日期", "作者", "浏览", "点击", "编辑", "出处", "稿源", "供稿", "來源", "發布", "發佈", "時間",
                                   "Source:", "Updated:", "Published:", "Posted:", "Date:", "Editor:", "Author:"})
     if (Contains(text, label)) return true;
@@ -270,8 +305,22 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
     std::string_view t = l.text;
     int own = l.chars - l.link_chars;
     // Attachment link lines (the links are metadata, not text).
+    // A size after the link (1. 报表.wps (123KB)) is the list's, like its number.
+    if (l.attachment && StripFileSize(t).size() < TrimBlanks(t).size())
+      own -= CountText(TrimBlanks(t).substr(StripFileSize(t).size())).chars;
     if (l.attachment && (own <= 8 || StartsWith(TrimBlanks(t), "附件"))) {
       drop[i] = 1;
+      continue;
+    }
+    // A row of a download table (1 | 申报指南 | 86KB | 下载) is the attachment, not text; so is the
+    // table's header row right above it (序号 | 附件名称 | 大小 | 下载).
+    if (l.attachment && Contains(t, "\t") && own <= 60 && !HasSentencePunct(t)) {
+      drop[i] = 1;
+      size_t h = i;
+      while (h > 0 && drop[h - 1]) --h;
+      if (h > 0 && !in[h - 1].attachment && Contains(in[h - 1].text, "\t") && in[h - 1].chars <= 30 &&
+          (Contains(in[h - 1].text, "附件") || Contains(in[h - 1].text, "下载") || Contains(in[h - 1].text, "文件")))
+        drop[h - 1] = 1;
       continue;
     }
     if (l.chars < 50 && IsFurniturePhrase(t)) {
@@ -378,6 +427,14 @@ void FilterLines(std::vector<Line>* lines, const std::string& title, FilterNotes
       drop[k] = 1;
     }
     break;
+  }
+  // A reposted WeChat article opens with the account's prompt to follow it (点击上方蓝字关注我们).
+  for (size_t i = 0, seen = 0; i < n && seen < 2; ++i) {
+    if (drop[i]) continue;
+    ++seen;
+    std::string_view t = in[i].text;
+    if (in[i].chars <= 30 && Contains(t, "关注") && (Contains(t, "蓝字") || Contains(t, "点击上方")))
+      drop[i] = 1;
   }
   // The title repeated as the first line(s), and date/source lines above the text.
   std::string want = StripBlanks(title);

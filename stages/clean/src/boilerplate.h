@@ -23,6 +23,9 @@ namespace sluice::clean::internal {
 // True when a short block of text is page furniture (footer, navigation, share/print tools).
 bool IsFurniturePhrase(std::string_view text);
 
+// `v` without the file size a download list prints after a name (（2.1MB）, (123KB), [56K]).
+std::string_view StripFileSize(std::string_view v);
+
 // True for a dated metadata line (发布日期：2024-03-05 来源：…): the article's header, not prose.
 bool IsMetaLine(std::string_view text);
 

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "html_document.h"
 
@@ -291,6 +293,47 @@ bool FindDateTime(std::string_view text, DateTime* out, bool allow_no_year) {
   for (size_t i = 0; i + 3 <= v.size(); ++i)
     if (std::isalpha(static_cast<unsigned char>(v[i])) && EnglishDateAt(v, i, out)) return true;
   return false;
+}
+
+bool NumeralDateLine(std::string_view text, DateTime* out) {
+  // Digits as a signature writes them: 二〇二四年三月五日 (〇, ○ or 零 for zero), 十二月, 三十一日.
+  std::vector<uint32_t> cps;
+  size_t i = 0;
+  while (i < text.size()) {
+    uint32_t cp = NextCodePoint(text, i);
+    if (!IsBlankCodePoint(cp)) cps.push_back(cp);
+  }
+  auto value = [](uint32_t cp) {
+    static const std::u32string kDigits = U"〇一二三四五六七八九";
+    if (cp == U'○' || cp == U'零' || cp == U'O' || cp == U'0') return 0;
+    size_t p = kDigits.find(static_cast<char32_t>(cp));
+    return p == std::u32string::npos ? -1 : static_cast<int>(p);
+  };
+  size_t k = 0;
+  int year = 0, n = 0;
+  for (; k < cps.size() && value(cps[k]) >= 0; ++k, ++n) year = year * 10 + value(cps[k]);
+  if (n != 4 || k >= cps.size() || cps[k] != U'年') return false;
+  // 一 … 九, 十, 十一 … 十九, 二十 … 三十一.
+  auto small = [&](int* v) {
+    int tens = 0, ones = 0;
+    size_t start = k;
+    if (k < cps.size() && value(cps[k]) > 0 && k + 1 < cps.size() && cps[k + 1] == U'十') tens = value(cps[k]), k += 2;
+    else if (k < cps.size() && cps[k] == U'十') tens = 1, ++k;
+    if (k < cps.size() && value(cps[k]) > 0) ones = value(cps[k]), ++k;
+    *v = tens * 10 + ones;
+    return k > start && *v > 0;
+  };
+  ++k;
+  int month = 0, day = 0;
+  if (!small(&month) || k >= cps.size() || cps[k] != U'月') return false;
+  ++k;
+  if (!small(&day) || k >= cps.size() || (cps[k] != U'日' && cps[k] != U'号')) return false;
+  if (k + 1 != cps.size() || !ValidDate(year, month, day)) return false;
+  *out = DateTime{};
+  out->year = year;
+  out->month = month;
+  out->day = day;
+  return true;
 }
 
 bool IsDateLine(std::string_view text) {

@@ -31,6 +31,10 @@ bool FindDateTime(std::string_view text, DateTime* out, bool allow_no_year = fal
 // "March 3, 2031").
 bool IsDateLine(std::string_view text);
 
+// True when `text` is nothing but a date in Chinese numerals (二〇二四年三月五日, as the signature
+// of a notice writes it); fills `out` with the day.
+bool NumeralDateLine(std::string_view text, DateTime* out);
+
 // The date in a URL path: /202403/t20240305_1118201.html, /art/2025/2/28/art_….html,
 // /2019-10-23/doc-….shtml. Returns false when there is none.
 bool DateFromUrl(std::string_view url, DateTime* out);

@@ -26,6 +26,8 @@ constexpr std::string_view kStrongHints[] = {
     "banner", "friendlink", "login", "disclaimer", "statement", "shengming", "fenxiang", "xgwz", "xglj",
     "xgxw", "xgyd", "tuijian", "tjyd", "tjxw", "dqwz", "zan", "dianzan", "qrcode", "ewm", "erweima",
     "promo", "promotion", "sponsor", "adv", "advertisement", "guanggao",
+    // The unit's address and profile under every page (联系方式 boxes without their heading).
+    "contact", "lxfs", "lianxi",
 };
 // Stems of strong hints that templates glue to other words in camelCase or without a
 // separator (commentList, relatedNews, footerBox), which the token split cannot see.

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <string_view>
 
 #include "date_time.h"
@@ -24,7 +25,9 @@ constexpr LabelDef kLabels[] = {
     {"来源", Field::kSource}, {"信息来源", Field::kSource}, {"来源于", Field::kSource}, {"文章来源", Field::kSource},
     {"稿件来源", Field::kSource}, {"新闻来源", Field::kSource}, {"内容来源", Field::kSource},
     {"出处", Field::kSource}, {"文章出处", Field::kSource}, {"稿源", Field::kSource}, {"供稿", Field::kSource},
-    {"供稿单位", Field::kSource}, {"信息提供", Field::kSource}, {"发布部门", Field::kIssuer},
+    {"供稿单位", Field::kSource}, {"信息提供", Field::kSource}, {"发布者", Field::kSource},
+    {"来源单位", Field::kSource}, {"信息来源单位", Field::kSource}, {"发稿单位", Field::kSource},
+    {"供稿部门", Field::kSource}, {"发布部门", Field::kIssuer},
     {"发布机构", Field::kIssuer}, {"发文机构", Field::kIssuer}, {"发文机关", Field::kIssuer},
     {"发布单位", Field::kIssuer}, {"发文单位", Field::kIssuer}, {"制发机关", Field::kIssuer},
     {"发文字号", Field::kDocNo}, {"文号", Field::kDocNo}, {"发文号", Field::kDocNo}, {"文件编号", Field::kDocNo},
@@ -37,6 +40,9 @@ constexpr LabelDef kLabels[] = {
     {"公开日期", Field::kPubDateOther}, {"生成日期", Field::kPubDateOther}, {"成文日期", Field::kPubDateOther},
     {"印发日期", Field::kPubDateOther}, {"更新时间", Field::kPubDateOther}, {"上传时间", Field::kPubDateOther},
     {"发文日期", Field::kPubDateOther}, {"更新日期", Field::kPubDateOther},
+    // When the page was entered into the CMS (ASP systems): no later than its publication.
+    {"录入时间", Field::kPubDateOther}, {"录入日期", Field::kPubDateOther}, {"添加时间", Field::kPubDateOther},
+    {"加入时间", Field::kPubDateOther},
     {"标题", Field::kTitle}, {"信息名称", Field::kTitle}, {"名称", Field::kTitle}, {"文件名称", Field::kTitle},
     {"作者", Field::kAuthor}, {"责任编辑", Field::kAuthor}, {"编辑", Field::kAuthor}, {"责编", Field::kAuthor},
     {"浏览次数", Field::kOther}, {"点击数", Field::kOther}, {"浏览", Field::kOther}, {"点击", Field::kOther},
@@ -74,6 +80,8 @@ bool EndsWithLabel(std::string_view head, std::string_view label) {
   return true;
 }
 
+bool IsHanCodePoint(uint32_t cp) { return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0x20000 && cp <= 0x2FFFF); }
+
 // A run of text between big gaps (U+3000, tabs, line breaks, two or more blanks).
 struct Segment {
   std::string_view text;
@@ -82,9 +90,11 @@ struct Segment {
   bool in_link = false;
 };
 
-std::vector<Segment> BuildSegments(const HtmlDocument& doc) {
+// The segments of the text runs of elements before `elem_limit` (all by default).
+std::vector<Segment> BuildSegments(const HtmlDocument& doc, int elem_limit = -1) {
   std::vector<Segment> out;
   for (const TextRun& r : doc.runs()) {
+    if (elem_limit >= 0 && r.elem >= elem_limit) break;
     std::string_view t = r.text;
     size_t i = 0, start = 0;
     int blanks = 0;
@@ -106,7 +116,10 @@ std::vector<Segment> BuildSegments(const HtmlDocument& doc) {
         if (cp == 0x3000 || cp == '\t' || cp == '\n' || cp == '\r') gap = true;
         continue;
       }
-      if (blanks >= 2 || gap) {
+      // A lone character before the gap is half of a spaced-out label (标　　题：, 日　　期：).
+      size_t lone = start;
+      const bool spaced_label = blank_start > start && IsHanCodePoint(NextCodePoint(t, lone)) && lone == blank_start;
+      if ((blanks >= 2 || gap) && !spaced_label) {
         emit(start, blank_start);
         start = at;
       }
@@ -219,7 +232,8 @@ std::vector<Hit> ScanLabels(const HtmlDocument& doc, const std::vector<Segment>&
             best_start = 0;
           }
       }
-      if (best && IsLabelBoundary(TrimBlanks(head.substr(0, best_start))))
+      // Untrimmed: the blank in 作者：张三 来源：… is what separates the label from the value before it.
+      if (best && IsLabelBoundary(head.substr(0, best_start)))
         found.push_back(Pos{best_start, p + colon_len, best});
       p += colon_len - 1;
     }
@@ -503,6 +517,30 @@ TitleResult FindTitle(const HtmlDocument& doc, int body_start, const std::vector
     r.title = meta;
     r.origin = "meta:ArticleTitle";
   }
+  if (r.title.empty() && body_start >= 0) {
+    // A 政务公开 info grid above the text names the document (标题：… beside 发文字号：…), while
+    // <title> is often only the column or the site: the grid is the publisher's own statement.
+    bool named = false;  // a cheap look before the scan: most pages have no such label
+    for (const TextRun& run : doc.runs()) {
+      if (run.elem >= body_start) break;
+      if (Contains(run.text, "题") || Contains(run.text, "題") || Contains(run.text, "名称")) {
+        named = true;
+        break;
+      }
+    }
+    std::vector<Segment> above;
+    if (named) above = BuildSegments(doc, body_start);
+    bool grid = false;
+    std::string labelled;
+    for (const Hit& h : ScanLabels(doc, above)) {
+      if (h.field == Field::kDocNo || h.field == Field::kIndex) grid = true;
+      if (h.field == Field::kTitle && h.label != "名称" && CountText(h.value).chars >= 6) labelled = h.value;
+    }
+    if (grid && !labelled.empty()) {
+      r.title = labelled;
+      r.origin = "line:标题";
+    }
+  }
   const std::string page_title = doc.title();
   const std::string main_part = MainTitlePart(page_title);
   const std::string want = StripBlanks(main_part);
@@ -735,6 +773,22 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
     DateTime dt;
     if (DateFromUrl(url, &dt)) dates.push_back(DateCandidate{dt, "url"});
   }
+  {
+    // Last resort, the day under the signature: the notice was issued then, and a page that
+    // prints no date elsewhere published it no earlier.
+    std::string_view text = out->text;
+    for (int n = 0; n < 3 && !text.empty(); ++n) {
+      size_t nl = text.rfind('\n');
+      std::string_view line = TrimBlanks(nl == std::string_view::npos ? text : text.substr(nl + 1));
+      text = nl == std::string_view::npos ? std::string_view() : text.substr(0, nl);
+      DateTime dt;
+      if (line.empty() || CountText(line).chars > 20) continue;
+      if (NumeralDateLine(line, &dt) || (IsDateLine(line) && FindDateTime(line, &dt) && dt.has_year)) {
+        dates.push_back(DateCandidate{dt, "signature"});
+        break;
+      }
+    }
+  }
   const DateCandidate* chosen = nullptr;
   for (const DateCandidate& c : dates)
     if (c.dt.has_year) {
@@ -828,15 +882,24 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
       }
     }
   }
-  if (out->publisher.empty() && date_segment >= 0 && date_segment + 1 < static_cast<int>(segments.size())) {
-    // The outlet named beside the date in the header (2019-09-26 10:56 证券时报网).
-    const Segment& next = segments[static_cast<size_t>(date_segment) + 1];
-    std::string_view t = next.text;
-    int chars = CountText(t).chars;
-    bool digits = std::any_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-    if (next.elem < zone_end && next.elem - segments[static_cast<size_t>(date_segment)].elem <= 3 && chars >= 2 &&
-        chars <= 12 && !digits && !Contains(t, "：") && !Contains(t, ":") && !IsFurniturePhrase(t)) {
-      out->publisher = std::string(t);
+  if (out->publisher.empty() && date_segment >= 0) {
+    // The outlet named beside the date in the header: after it (2019-09-26 10:56 证券时报网), or
+    // before it between the title and the date (丰源市教育局　2034-07-08 09:15).
+    const Segment& date = segments[static_cast<size_t>(date_segment)];
+    auto outlet = [&](const Segment& s) {
+      std::string_view t = s.text;
+      int chars = CountText(t).chars;
+      bool digits = std::any_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+      return s.elem < zone_end && std::abs(s.elem - date.elem) <= 3 && chars >= 2 && chars <= 12 &&
+             !digits && !Contains(t, "：") && !Contains(t, ":") && !IsFurniturePhrase(t);
+    };
+    const size_t d = static_cast<size_t>(date_segment);
+    if (d + 1 < segments.size() && outlet(segments[d + 1])) {
+      out->publisher = std::string(segments[d + 1].text);
+      origin("publisher", "header");
+    } else if (d > 0 && !segments[d - 1].in_link && segments[d - 1].elem >= doc.element(zone_begin).end &&
+               outlet(segments[d - 1])) {
+      out->publisher = std::string(segments[d - 1].text);
       origin("publisher", "header");
     }
   }
@@ -999,7 +1062,27 @@ void FindMetadata(const HtmlDocument& doc, int container, int body_start, int ti
                 v = TrimBlanks(v.substr(open.size(), v.size() - open.size() - close.size()));
           }
           if (!v.empty() && CountText(v).chars <= 80) nv = v;
+          // A download table (序号 | 附件名称 | 大小 | 下载): the name is another cell of the row —
+          // the longest one that is more than a number or a size.
+          const int row = b.parent;
+          if (v.empty() && (b.tag == Tag::kTd || b.tag == Tag::kTh) && row >= 0 &&
+              doc.element(row).tag == Tag::kTr) {
+            std::string name;
+            for (int c = row + 1; c < doc.element(row).end; c = doc.element(c).end) {
+              if (c == e.block || (doc.element(c).tag != Tag::kTd && doc.element(c).tag != Tag::kTh)) continue;
+              std::string cell = ElementText(doc, c);
+              std::string_view cv = StripFileSize(TrimBlanks(cell));
+              auto digit = [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) || ch == '.'; };
+              if (!std::all_of(cv.begin(), cv.end(), digit) && CountText(cv).chars > CountText(name).chars)
+                name = std::string(cv);
+            }
+            if (!name.empty() && CountText(name).chars <= 80) {
+              beside = std::move(name);
+              nv = beside;
+            }
+          }
         }
+        nv = StripFileSize(nv);
         AttachmentLink a;
         a.url = ResolveHref(base, std::string(hv));
         a.name = nv.empty() ? a.url.substr(a.url.find_last_of('/') + 1) : std::string(nv);
