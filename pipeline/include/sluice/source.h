@@ -80,6 +80,33 @@ class Source {
   virtual bool Finished() const { return false; }
 };
 
+// BacklogGate: how a producing loop waits for the ledger. The loop asks Parked() before each
+// document; while the ledger is backlogged it returns true (the loop returns), and the first time
+// it does so it arranges for `resume` to run once the ledger has room — one wake-up however often
+// the loop asks meanwhile. `resume` never runs after the gate is destroyed, so a source that owns
+// its gate may be deleted while parked.
+//
+// Thread safety: the io_context thread only, like everything a source does.
+class BacklogGate {
+ public:
+  bool Parked(SourceContext& ctx, std::function<void()> resume) {
+    if (!ctx.Backlogged()) return false;
+    if (!waiting_) {
+      waiting_ = true;
+      ctx.WhenReady([this, alive = std::weak_ptr<bool>(alive_), resume = std::move(resume)] {
+        if (alive.expired()) return;
+        waiting_ = false;
+        resume();
+      });
+    }
+    return true;
+  }
+
+ private:
+  bool waiting_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
 struct SourceFactoryArgs {
   Config config;            // the source's `config:` section
   std::string config_dir;

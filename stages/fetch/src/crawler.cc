@@ -207,7 +207,7 @@ struct FetchSource::Impl {
   std::unordered_map<std::string, Retry> retries;      // canonical url → next allowed attempt
   std::deque<ArticleTask> pending;
   int articles_in_flight = 0;
-  bool waiting_ready = false;
+  BacklogGate gate;  // parks Pump while the ledger is backlogged
   bool stopped = false;
   uint64_t polls = 0;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
@@ -504,18 +504,7 @@ struct FetchSource::Impl {
     if (stopped) return;
     size_t window = static_cast<size_t>(opt.politeness.concurrency) * 4;
     while (!pending.empty() && static_cast<size_t>(articles_in_flight) < window) {
-      if (ctx->Backlogged()) {
-        if (!waiting_ready) {
-          waiting_ready = true;
-          std::weak_ptr<bool> weak = alive;
-          ctx->WhenReady([this, weak]() {
-            if (weak.expired()) return;
-            waiting_ready = false;
-            Pump();
-          });
-        }
-        return;
-      }
+      if (gate.Parked(*ctx, [this] { Pump(); })) return;
       ArticleTask t = std::move(pending.front());
       pending.pop_front();
       SubmitArticle(std::move(t));

@@ -54,7 +54,8 @@ struct WarcSource::Impl {
   std::unique_ptr<WarcReader> reader;
   WarcRecord pending_response;
   bool have_response = false;
-  bool finished = false, stopped = false, waiting = false;
+  bool finished = false, stopped = false;
+  BacklogGate gate;
   uint64_t replayed = 0;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
@@ -97,18 +98,7 @@ struct WarcSource::Impl {
   void Step() {
     if (stopped || finished) return;
     for (int n = 0; n < opt.batch; ++n) {
-      if (ctx->Backlogged()) {
-        if (!waiting) {
-          waiting = true;
-          std::weak_ptr<bool> weak = alive;
-          ctx->WhenReady([this, weak]() {
-            if (weak.expired()) return;
-            waiting = false;
-            Step();
-          });
-        }
-        return;
-      }
+      if (gate.Parked(*ctx, [this] { Step(); })) return;
       if (!reader) {
         if (file_index >= files.size()) {
           FlushPending();

@@ -72,7 +72,8 @@ struct StoreSource::Impl {
   std::unique_ptr<DocumentStore> store;
   std::string run;      // token of this run: part of every document id
   int64_t cursor = 0;   // last id emitted
-  bool finished = false, stopped = false, waiting = false;
+  bool finished = false, stopped = false;
+  BacklogGate gate;
   uint64_t emitted = 0;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 
@@ -93,18 +94,7 @@ struct StoreSource::Impl {
 
   void Step() {
     if (stopped || finished) return;
-    if (ctx->Backlogged()) {
-      if (!waiting) {
-        waiting = true;
-        std::weak_ptr<bool> weak = alive;
-        ctx->WhenReady([this, weak]() {
-          if (weak.expired()) return;
-          waiting = false;
-          Step();
-        });
-      }
-      return;
-    }
+    if (gate.Parked(*ctx, [this] { Step(); })) return;
     ExportFilter filter;
     filter.site = opt.site;
     filter.since = opt.since;
