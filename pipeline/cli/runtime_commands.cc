@@ -13,6 +13,7 @@
 #include <thread>
 #include <zmq.hpp>
 
+#include "sluice/cli_args.h"
 #include "sluice/ledger.h"
 #include "process_runner.h"
 #include "sluice/cli.h"
@@ -34,16 +35,6 @@ void RegisterRuntimeComponents(Registry& registry);
 namespace {
 
 namespace fs = std::filesystem;
-
-// Parses argv with CLI11; returns -1 to continue, or the exit code to return now.
-int ParseArgs(CLI::App& app, int argc, char** argv) {
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 64;
-  }
-  return -1;
-}
 
 // Loads the pipeline named on the command line, or the built-in default (written next to the
 // data so that worker processes can load the very same text).

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "sluice/cli_args.h"
 #include "sluice/plugin_loader.h"
 
 extern char** environ;
@@ -271,11 +272,7 @@ int PluginHostCommand(int argc, char** argv) {
   app.add_option("--config-dir", config_dir);
   app.add_option("--data-dir", data_dir);
   app.add_option("--worker", worker);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 64;
-  }
+  if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   // The protocol owns the socket on fd 0; whatever the plugin prints goes to stderr.
   const int fd = ::dup(0);
   ::dup2(2, 1);

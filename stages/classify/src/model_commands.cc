@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "sluice/cli_args.h"
 #include "sluice/linear/dataset.h"
 #include "sluice/linear/linear_model.h"
 #include "sluice/linear/trainer.h"
@@ -26,17 +27,6 @@ namespace {
 
 using linear::Example;
 using linear::LinearModel;
-
-// CLI11 exits with its own codes; sluice uses 0 (help) and 64 (usage error).
-int ParseArgs(CLI::App& app, int argc, char** argv) {
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : 64;
-  }
-  return -1;
-}
 
 bool ParseRange(const std::string& s, uint8_t* lo, uint8_t* hi) {
   unsigned a = 0, b = 0;

@@ -24,6 +24,7 @@
 #include "sluice/clean/clean_stage.h"
 #include "sluice/clean/content_extractor.h"
 #include "sluice/clean/simhash.h"
+#include "sluice/cli_args.h"
 #include "sluice/json.h"
 #include "page_text.h"
 
@@ -117,11 +118,7 @@ int RunExtractCommand(int argc, char** argv) {
   app.add_option("--normalization", normalization, "nfc (default), nfkc, nfkc_cf or none");
   app.add_option("--dedup-distance", max_distance, "--jsonl: simhash distance for near-duplicates (0-3)");
   app.add_option("--dedup-min-chars", min_chars, "--jsonl: shortest text checked for duplicates");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
+  if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   if (file.empty() == dir.empty()) return Fail("give either FILE or --jsonl DIR (see --help)");
 
   ExtractorOptions options;

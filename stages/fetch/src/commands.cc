@@ -1,4 +1,5 @@
 // `sluice fetch URL` and `sluice demo-site`.
+#include "sluice/cli_args.h"
 #include "sluice/fetch/commands.h"
 
 #include <CLI/CLI.hpp>
@@ -45,11 +46,7 @@ int RunFetchCommand(int argc, char** argv) {
   app.add_flag("--links", show_links, "list every link found");
   app.add_flag("--raw", raw, "print the decoded page (UTF-8) after the summary");
   app.add_flag("--json", json, "print one JSON object");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 64;
-  }
+  if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   SetupLogging("warn");
   HttpClientOptions http;
   http.user_agent = user_agent;
@@ -210,11 +207,7 @@ int RunDemoSiteCommand(int argc, char** argv) {
   app.add_option("--port", port, "port (0 = any free port)");
   app.add_option("--publish-every", every, "publish a new notice this often (0 = never)");
   app.add_flag("--print-config", print_config, "print the fetch source config for this site and exit");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 64;
-  }
+  if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   if (print_config) {
     std::cout << DemoSite::SourceConfigYaml("http://" + (host == "0.0.0.0" ? std::string("127.0.0.1") : host) + ":" + std::to_string(port));
     return 0;

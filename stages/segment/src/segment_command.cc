@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sluice/cli_args.h"
 #include "sluice/segment/segmenter.h"
 
 namespace sluice::segment {
@@ -43,11 +44,7 @@ int RunSegmentCommand(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--kinds", kinds, "write word/kind instead of bare words");
   app.add_flag("--stats", stats, "report load time, dictionary size and throughput on stderr");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
+  if (int rc = ParseArgs(app, argc, argv); rc >= 0) return rc;
   ParseHmmMode(no_hmm ? "off" : hmm, &options.hmm);
   if (no_lexicon) options.lexicon_path.clear();
   options.split_person_names = !no_name_split;

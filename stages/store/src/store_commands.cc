@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "sluice/cli_args.h"
 #include "sluice/config.h"
 #include "sluice/json.h"
 #include "sluice/store/document_store.h"
@@ -24,7 +25,6 @@ namespace {
 
 constexpr int kExitNothing = 1;
 constexpr int kExitDatabase = 2;
-constexpr int kExitUsage = 64;
 constexpr const char* kDefaultDb = "./sluice-data/sluice.db";
 
 // Where the database is: the options every command shares.
@@ -99,17 +99,6 @@ int OpenOrExplain(const DatabaseOptions& where, std::unique_ptr<DocumentStore>* 
     std::fprintf(stderr, "sluice: %s\n", st.ToString().c_str());
   }
   return kExitDatabase;
-}
-
-// Parses argv with CLI11; returns -1 to go on, otherwise the exit code.
-int Parse(CLI::App& app, int argc, char** argv) {
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : kExitUsage;
-  }
-  return -1;
 }
 
 bool UseColor(const std::string& mode) {
@@ -193,7 +182,7 @@ int RunSearchCommand(int argc, char** argv) {
   app.add_option("--color", color, "highlight with colour: auto, always, never (default auto)")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   where.AddTo(app);
-  if (int code = Parse(app, argc, argv); code >= 0) return code;
+  if (int code = ParseArgs(app, argc, argv); code >= 0) return code;
   for (const auto& w : words) {
     if (!req.query.empty()) req.query += ' ';
     req.query += w;
@@ -282,7 +271,7 @@ int RunShowCommand(int argc, char** argv) {
   app.add_flag("--json", json, "the document as one JSON object (the export schema, with versions)");
   app.add_flag("--no-text", no_text, "leave out the text");
   where.AddTo(app);
-  if (int code = Parse(app, argc, argv); code >= 0) return code;
+  if (int code = ParseArgs(app, argc, argv); code >= 0) return code;
   std::unique_ptr<DocumentStore> store;
   if (int code = OpenOrExplain(where, &store); code != 0) return code;
   StoredDocument d;
@@ -356,7 +345,7 @@ int RunExportCommand(int argc, char** argv) {
   app.add_option("--after-id", filter.after_id, "resume after this document id");
   app.add_flag("--with-versions", filter.with_versions, "include every previous version's content");
   where.AddTo(app);
-  if (int code = Parse(app, argc, argv); code >= 0) return code;
+  if (int code = ParseArgs(app, argc, argv); code >= 0) return code;
   std::unique_ptr<DocumentStore> store;
   if (int code = OpenOrExplain(where, &store); code != 0) return code;
   std::ofstream file;
@@ -391,7 +380,7 @@ int RunStatsCommand(int argc, char** argv) {
   app.add_flag("--json", json, "as one JSON object");
   app.add_option("--days", days, "how many most recent days to list (default 14)");
   where.AddTo(app);
-  if (int code = Parse(app, argc, argv); code >= 0) return code;
+  if (int code = ParseArgs(app, argc, argv); code >= 0) return code;
   std::unique_ptr<DocumentStore> store;
   if (int code = OpenOrExplain(where, &store); code != 0) return code;
   StoreStats s;
